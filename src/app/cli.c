@@ -1,0 +1,148 @@
+/*
+ * cli.c — common options and error reporting for every subcommand.
+ */
+#include "cli.h"
+
+#include <errno.h>
+#include <limits.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+void cli_common_init(cli_common *c)
+{
+    memset(c, 0, sizeof *c);
+    c->seed = CLI_DEFAULT_SEED;
+}
+
+bool cli_parse_double(const char *s, double *out)
+{
+    if (!s || !*s)
+        return false;
+    char *end;
+    errno = 0;
+    double v = strtod(s, &end);
+    if (*end != '\0' || errno == ERANGE || v != v)
+        return false;
+    *out = v;
+    return true;
+}
+
+bool cli_parse_long(const char *s, long *out)
+{
+    if (!s || !*s)
+        return false;
+    char *end;
+    errno = 0;
+    long v = strtol(s, &end, 10);
+    if (*end != '\0' || errno == ERANGE)
+        return false;
+    *out = v;
+    return true;
+}
+
+bool cli_parse_pair(const char *s, double *a, double *b)
+{
+    const char *x = strchr(s, 'x');
+    if (!x)
+        x = strchr(s, 'X');
+    if (!x || x == s)
+        return false;
+    char left[64];
+    size_t n = (size_t)(x - s);
+    if (n >= sizeof left)
+        return false;
+    memcpy(left, s, n);
+    left[n] = '\0';
+    return cli_parse_double(left, a) && cli_parse_double(x + 1, b);
+}
+
+int cli_usage_error(const char *cmd, const char *fmt, ...)
+{
+    va_list ap;
+    fprintf(stderr, "scarsim %s: ", cmd);
+    va_start(ap, fmt);
+    vfprintf(stderr, fmt, ap);
+    va_end(ap);
+    fprintf(stderr, " (see 'scarsim %s --help')\n", cmd);
+    return 2;
+}
+
+int cli_common_option(cli_common *c, const char *cmd, int argc, char **argv, int *i)
+{
+    const char *a = argv[*i];
+    if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) {
+        c->help = true;
+        return 1;
+    }
+    if (strcmp(a, "--json") == 0) {
+        c->json = true;
+        return 1;
+    }
+    if (strcmp(a, "--quiet") == 0 || strcmp(a, "-q") == 0) {
+        c->quiet = true;
+        return 1;
+    }
+    if (strcmp(a, "--seed") == 0 || strcmp(a, "--threads") == 0) {
+        if (*i + 1 >= argc) {
+            cli_usage_error(cmd, "option %s: expected a value, found the end of the line", a);
+            return -1;
+        }
+        const char *v = argv[++*i];
+        long n;
+        if (!cli_parse_long(v, &n) || n < 0 || (a[2] == 't' && n > 4096)) {
+            cli_usage_error(cmd, "option %s: expected a non-negative integer%s, found '%s'",
+                            a, a[2] == 't' ? " up to 4096" : "", v);
+            return -1;
+        }
+        if (a[2] == 's')
+            c->seed = (uint64_t)n;
+        else
+            c->threads = (int)n;
+        return 1;
+    }
+    return 0;
+}
+
+void cli_log_stderr(void *user, scar_log_level level, const char *msg)
+{
+    (void)user;
+    static const char *const tag[] = {"error", "warning", "info", "debug"};
+    fprintf(stderr, "scarsim: %s: %s\n", tag[level], msg);
+}
+
+void cli_common_apply(cli_common *c, scar_ctx *ctx)
+{
+    scar_ctx_set_seed(ctx, c->seed);
+    scar_ctx_set_threads(ctx, c->threads);
+    scar_ctx_set_log(ctx, cli_log_stderr, NULL, c->quiet ? SCAR_LOG_ERROR : SCAR_LOG_WARN);
+    if (!c->quiet && !c->json) {
+        c->bar = scar_progress_bar_create(stderr);
+        if (c->bar)
+            scar_ctx_set_progress(ctx, scar_progress_bar_update, c->bar);
+    }
+}
+
+void cli_common_done(cli_common *c) { scar_progress_bar_destroy(&c->bar); }
+
+void cli_common_help(FILE *out)
+{
+    fputs("Common options:\n"
+          "  --json         machine-readable result on stdout (human text goes to stderr)\n"
+          "  --seed N       random seed (default 1); the same seed gives the same numbers\n"
+          "  --threads N    worker threads (default: all cores); results do not depend on it\n"
+          "  --quiet        only errors on stderr, no progress bar\n"
+          "  --help         this text\n",
+          out);
+}
+
+int cli_fail(scar_ctx *ctx, const char *cmd)
+{
+    const scar_error *e = scar_ctx_error(ctx);
+    char buf[2048];
+    scar_error_format(e, buf, sizeof buf);
+    fprintf(stderr, "scarsim %s: %s\n", cmd, buf[0] ? buf : scar_status_name(e->status));
+    int code = scar_status_exit_code(e->status);
+    return code ? code : 1;
+}

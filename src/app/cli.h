@@ -1,0 +1,61 @@
+/*
+ * cli.h — what every subcommand shares: the common options of DESIGN.md
+ * (--help, --json, --seed, --threads, --quiet), error printing and exit codes.
+ */
+#ifndef SCAR_CLI_H
+#define SCAR_CLI_H
+
+#include "scarsim.h"
+
+typedef struct cli_common {
+    bool json;
+    bool quiet;
+    bool help;
+    uint64_t seed;
+    int threads;
+    scar_progress_bar *bar;
+} cli_common;
+
+/* A subcommand: parses its own arguments (argv[0] is its name). */
+typedef struct cli_command {
+    const char *name;
+    const char *summary;
+    int (*run)(scar_ctx *ctx, int argc, char **argv);
+} cli_command;
+
+/* The default --seed (DESIGN.md: "default fixed"). */
+#define CLI_DEFAULT_SEED 1u
+
+/* If argv[*i] is a common option, consumes it (and its value) and returns 1;
+ * returns 0 when it is not one; returns -1 after printing a usage error. */
+int cli_common_option(cli_common *c, const char *cmd, int argc, char **argv, int *i);
+void cli_common_init(cli_common *c);
+/* Applies seed and threads to ctx and, unless quiet or json, installs a
+ * progress bar on stderr when stderr is a terminal. */
+void cli_common_apply(cli_common *c, scar_ctx *ctx);
+void cli_common_done(cli_common *c);
+/* The help lines of the common options. */
+void cli_common_help(FILE *out);
+
+/* Prints the context's error as one line "scarsim CMD: ..." and returns the
+ * exit code of its status. */
+int cli_fail(scar_ctx *ctx, const char *cmd);
+/* Prints a usage error and returns 2. */
+int cli_usage_error(const char *cmd, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+
+/* Strict number parsing for option values: the whole string must parse. */
+bool cli_parse_double(const char *s, double *out);
+bool cli_parse_long(const char *s, long *out);
+/* "WxH" in numbers, e.g. "12x12" or "40x30.5". */
+bool cli_parse_pair(const char *s, double *a, double *b);
+
+/* Logs to stderr unless quiet. */
+void cli_log_stderr(void *user, scar_log_level level, const char *msg);
+
+/* Subcommands. */
+int cmd_synth(scar_ctx *ctx, int argc, char **argv);
+int cmd_scan(scar_ctx *ctx, int argc, char **argv);
+int cmd_demo(scar_ctx *ctx, int argc, char **argv);
+
+#endif

@@ -1,0 +1,60 @@
+/*
+ * main.c — the scarsim command line: dispatch to one file per subcommand.
+ */
+#include "cli.h"
+
+#include <stdio.h>
+#include <string.h>
+
+static const cli_command commands[] = {
+    {"demo", "the main job on built-in defaults: a synthetic scarred skin, scanned and graded",
+     cmd_demo},
+    {"synth", "make a synthetic skin surface with known scars", cmd_synth},
+    {"scan", "find, measure, classify and grade the scars on a skin surface", cmd_scan},
+};
+
+static void usage(FILE *out)
+{
+    fprintf(out,
+            "scarsim %s — acne-scar topography and collagen-induction therapy\n\n"
+            "Usage: scarsim COMMAND [OPTIONS]\n\nCommands:\n",
+            SCAR_VERSION);
+    for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
+        fprintf(out, "  %-8s %s\n", commands[i].name, commands[i].summary);
+    fprintf(out, "\n'scarsim COMMAND --help' describes a command.\n"
+                 "Exit codes: 0 success, 1 failure while running, 2 bad input or usage.\n\n%s\n",
+            SCAR_DISCLAIMER);
+}
+
+int main(int argc, char **argv)
+{
+    if (argc < 2) {
+        usage(stderr);
+        return 2;
+    }
+    const char *name = argv[1];
+    if (strcmp(name, "--help") == 0 || strcmp(name, "-h") == 0 || strcmp(name, "help") == 0) {
+        usage(stdout);
+        return 0;
+    }
+    if (strcmp(name, "--version") == 0 || strcmp(name, "version") == 0) {
+        printf("scarsim %s (%s)\n", SCAR_VERSION, SCAR_GIT_HASH);
+        return 0;
+    }
+    for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++) {
+        if (strcmp(name, commands[i].name) != 0)
+            continue;
+        scar_ctx *ctx = scar_ctx_create();
+        if (!ctx) {
+            fprintf(stderr, "scarsim: out of memory\n");
+            return 1;
+        }
+        int rc = commands[i].run(ctx, argc - 1, argv + 1);
+        scar_ctx_destroy(&ctx);
+        return rc;
+    }
+    fprintf(stderr, "scarsim: unknown command '%s' (expected one of: demo, synth, scan; see "
+                    "'scarsim --help')\n",
+            name);
+    return 2;
+}

@@ -1,0 +1,70 @@
+/*
+ * core.h — internal helpers shared by every layer: the context's fields,
+ * error raising, checked allocation, logging and progress.
+ */
+#ifndef SCAR_CORE_H
+#define SCAR_CORE_H
+
+#include "scarsim.h"
+
+#include <stdarg.h>
+
+#if defined(__GNUC__) || defined(__clang__)
+#define SCAR_PRINTF(a, b) __attribute__((format(printf, a, b)))
+#else
+#define SCAR_PRINTF(a, b)
+#endif
+
+struct scar_ctx {
+    scar_error err;
+    scar_log_fn log;
+    void *log_user;
+    scar_log_level log_max;
+    scar_progress_fn progress;
+    void *progress_user;
+    int threads;
+    uint64_t seed;
+    long alloc_countdown; /* > 0: allocations left before an injected failure */
+};
+
+/* Records an error in ctx and returns its status, so a caller writes
+ * `return SCAR_RAISE(ctx, SCAR_EINPUT, "expected ..., found %d", v);`.
+ * The location (file, line, column, field) is cleared; add it with
+ * scar_error_at() after raising. */
+#define SCAR_RAISE(ctx, st, ...) scar_raise((ctx), (st), __FILE__, __LINE__, __VA_ARGS__)
+scar_status scar_raise(scar_ctx *ctx, scar_status st, const char *src_file,
+                       int src_line, const char *fmt, ...) SCAR_PRINTF(5, 6);
+
+/* Raises an error about a place in an input: file, line and column (0 when
+ * unknown) and field (NULL when none). */
+#define SCAR_RAISE_AT(ctx, st, file, line, col, field, ...)                    \
+    scar_raise_at((ctx), (st), __FILE__, __LINE__, (file), (line), (col),     \
+                  (field), __VA_ARGS__)
+scar_status scar_raise_at(scar_ctx *ctx, scar_status st, const char *src_file,
+                          int src_line, const char *file, long line, long col,
+                          const char *field, const char *fmt, ...)
+    SCAR_PRINTF(9, 10);
+
+/* Sets the file of the pending error when the raiser did not know it. */
+void scar_error_set_file(scar_ctx *ctx, const char *file);
+
+/* Checked allocation: on failure (real or injected) raises SCAR_ENOMEM with
+ * the size asked for and returns NULL.  Free with free() / scar_free_aligned. */
+void *scar_malloc(scar_ctx *ctx, size_t n);
+void *scar_calloc(scar_ctx *ctx, size_t count, size_t size);
+void *scar_realloc(scar_ctx *ctx, void *p, size_t n);
+/* 64-byte aligned, for fields and maps; free with free(). */
+void *scar_alloc_aligned(scar_ctx *ctx, size_t n);
+char *scar_strdup(scar_ctx *ctx, const char *s);
+
+/* Product of two sizes, false on overflow. */
+bool scar_mul_ok(size_t a, size_t b, size_t *out);
+
+void scar_log(scar_ctx *ctx, scar_log_level level, const char *fmt, ...)
+    SCAR_PRINTF(3, 4);
+void scar_progress(scar_ctx *ctx, const char *task, double fraction);
+
+/* snprintf into a fixed buffer, truncating safely. */
+void scar_strlcpy(char *dst, const char *src, size_t n);
+
+#endif /* SCAR_CORE_H */

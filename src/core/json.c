@@ -1,0 +1,59 @@
+/*
+ * json.c — jansson helpers.
+ */
+#include "json.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#ifndef SCAR_GIT_HASH
+#define SCAR_GIT_HASH "unknown"
+#endif
+
+scar_status scar_json_dumps(scar_ctx *ctx, const json_t *j, char **out)
+{
+    *out = json_dumps(j, JSON_INDENT(2) | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(10));
+    if (!*out)
+        return SCAR_RAISE(ctx, SCAR_ENOMEM, "out of memory serialising JSON");
+    return SCAR_OK;
+}
+
+scar_status scar_json_write_file(scar_ctx *ctx, const json_t *j, const char *path)
+{
+    char *text;
+    scar_status st = scar_json_dumps(ctx, j, &text);
+    if (st)
+        return st;
+    size_t n = strlen(text);
+    char *buf = scar_malloc(ctx, n + 2);
+    if (!buf) {
+        free(text);
+        return SCAR_ENOMEM;
+    }
+    memcpy(buf, text, n);
+    buf[n] = '\n';
+    buf[n + 1] = '\0';
+    free(text);
+    st = scar_write_file(ctx, path, buf, n + 1);
+    free(buf);
+    return st;
+}
+
+json_t *scar_json_real(double v, int digits)
+{
+    if (!isfinite(v))
+        return json_null();
+    if (v == 0.0)
+        return json_real(0.0);
+    char buf[64];
+    snprintf(buf, sizeof buf, "%.*g", digits, v);
+    return json_real(strtod(buf, NULL));
+}
+
+json_t *scar_json_provenance(const scar_ctx *ctx)
+{
+    return json_pack("{s:s, s:s, s:I}", "version", SCAR_VERSION, "git", SCAR_GIT_HASH,
+                     "seed", (json_int_t)scar_ctx_seed(ctx));
+}
