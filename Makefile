@@ -13,9 +13,11 @@ OPT      ?= -O2 -g
 WARN     := -Wall -Wextra -Wshadow -Wconversion -Wstrict-prototypes -Wmissing-prototypes
 WERROR   ?= -Werror
 SAN      ?=
-GIT_HASH := $(shell git rev-parse --short=12 HEAD 2>/dev/null || echo unknown)
+GIT_HASH := $(shell git rev-parse --short=12 HEAD 2>/dev/null || echo unknown)$(shell git diff --quiet HEAD 2>/dev/null || echo -dirty)
+V        ?= 0
+Q        := $(if $(filter 1,$(V)),,@)
 
-CPPFLAGS += -Iinclude -Isrc/core -D_DEFAULT_SOURCE -DSCAR_GIT_HASH='"$(GIT_HASH)"'
+CPPFLAGS += -Iinclude -Isrc/core -I$(BUILD)/gen -D_DEFAULT_SOURCE
 CFLAGS   += -std=c11 $(OPT) $(WARN) $(WERROR) -fopenmp $(SAN) \
             $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 LDLIBS   += $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lm
@@ -33,23 +35,36 @@ TESTS    := $(TEST_SRC:tests/%.c=$(BUILD)/tests/%)
 LIB      := $(BUILD)/libscarsim.a
 BIN      := $(BUILD)/scarsim
 
-.PHONY: all check unit cli sanitize demo bench clean deps format
+.PHONY: FORCE all check unit cli sanitize demo bench clean deps format
 all: $(BIN)
 
-$(BUILD)/obj/%.o: %.c
+# The git hash recorded in every output; the header is rewritten only when the
+# hash changes, so a commit rebuilds two files, not the tree.
+GEN_HASH := $(BUILD)/gen/scar_git_hash.h
+$(GEN_HASH): FORCE
 	@mkdir -p $(dir $@)
-	$(CC) $(CPPFLAGS) $(CFLAGS) -MMD -MP -c $< -o $@
+	@echo '#define SCAR_GIT_HASH "$(GIT_HASH)"' > $@.new
+	@cmp -s $@.new $@ && rm -f $@.new || mv $@.new $@
+FORCE:
+
+$(BUILD)/obj/%.o: %.c | $(GEN_HASH)
+	@mkdir -p $(dir $@)
+	@$(if $(Q),echo "  CC      $<")
+	$(Q)$(CC) $(CPPFLAGS) $(CFLAGS) -MMD -MP -c $< -o $@
 
 $(LIB): $(LIB_OBJ)
 	@rm -f $@
-	ar rcs $@ $^
+	@$(if $(Q),echo "  AR      $@")
+	$(Q)ar rcs $@ $^
 
 $(BIN): $(APP_OBJ) $(LIB)
-	$(CC) $(LDFLAGS) $(APP_OBJ) $(LIB) $(LDLIBS) -o $@
+	@$(if $(Q),echo "  LINK    $@")
+	$(Q)$(CC) $(LDFLAGS) $(APP_OBJ) $(LIB) $(LDLIBS) -o $@
 
 $(BUILD)/tests/%: tests/%.c $(LIB) tests/testutil.h
 	@mkdir -p $(dir $@)
-	$(CC) $(CPPFLAGS) -Isrc/surface -Isrc/report -Itests $(CFLAGS) -Wno-missing-prototypes \
+	@$(if $(Q),echo "  TEST    $@")
+	$(Q)$(CC) $(CPPFLAGS) -Isrc/surface -Isrc/report -Itests $(CFLAGS) -Wno-missing-prototypes \
 	  $< $(LIB) $(LDFLAGS) $(LDLIBS) -lcmocka -o $@
 
 # Unit, verification and conformance tests (cmocka), then the command-line

@@ -396,6 +396,21 @@ scar_status scar_truth_to_json(scar_ctx *ctx, const scar_synth_spec *spec,
 scar_status scar_render_scan_png(scar_ctx *ctx, const scar_heightmap *hm,
                                  const scar_scan_result *r, const char *path);
 
+/* A self-contained HTML page (opens offline; the picture is embedded) with
+ * the picture, the grades, the scar table and, for a synthetic skin, the
+ * truth beside what was found. */
+typedef struct scar_scan_report {
+    const char *title;
+    const char *source;            /* the surface file, shown and recorded */
+    const scar_scan_result *scan;
+    const scar_scar_list *truth;   /* NULL unless the skin is synthetic */
+    double truth_field_area_mm2;   /* for grading the truth */
+    const char *png_path;          /* picture to embed; NULL for none */
+} scar_scan_report;
+
+scar_status scar_scan_report_html(scar_ctx *ctx, const scar_scan_report *rep,
+                                  const char *path);
+
 #ifdef __cplusplus
 }
 #endif

@@ -2,6 +2,7 @@
  * main.c — the scarsim command line: dispatch to one file per subcommand.
  */
 #include "cli.h"
+#include "scar_git_hash.h"
 
 #include <stdio.h>
 #include <string.h>

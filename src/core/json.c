@@ -8,9 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#ifndef SCAR_GIT_HASH
-#define SCAR_GIT_HASH "unknown"
-#endif
+#include "scar_git_hash.h"
 
 scar_status scar_json_dumps(scar_ctx *ctx, const json_t *j, char **out)
 {
