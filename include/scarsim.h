@@ -160,6 +160,19 @@ void scar_progress_bar_update(void *bar, const char *task, double fraction);
 void scar_progress_bar_destroy(scar_progress_bar **bar);
 
 /* ------------------------------------------------------------------------ */
+/* core: timing and the machine's memory bandwidth                          */
+/* ------------------------------------------------------------------------ */
+
+/* Monotonic wall-clock seconds. */
+double scar_now_s(void);
+/* Sustained memory bandwidth in GB/s (1e9 bytes/s) from a STREAM-like triad
+ * a[i] = b[i] + s*c[i] over arrays far larger than the caches, using the
+ * context's thread count; the best of `repeats` runs.  STREAM counts 3 x 8
+ * bytes per element (two reads, one write), and so does this. */
+scar_status scar_measure_bandwidth(scar_ctx *ctx, size_t elements, int repeats,
+                                   double *gbs);
+
+/* ------------------------------------------------------------------------ */
 /* surface: height maps                                                     */
 /* ------------------------------------------------------------------------ */
 
@@ -410,6 +423,15 @@ typedef struct scar_scan_report {
 
 scar_status scar_scan_report_html(scar_ctx *ctx, const scar_scan_report *rep,
                                   const char *path);
+
+/* ------------------------------------------------------------------------ */
+/* heal: verification                                                       */
+/* ------------------------------------------------------------------------ */
+
+/* Runs the healing engine's numerical verification (docs/engine.md): the
+ * report as JSON and as a readable table (both freed by the caller), and
+ * whether every check passed.  quick: shorter runs, same criteria. */
+scar_status scar_verify(scar_ctx *ctx, bool quick, char **json_text, char **text, bool *pass);
 
 #ifdef __cplusplus
 }

@@ -57,5 +57,7 @@ void cli_log_stderr(void *user, scar_log_level level, const char *msg);
 int cmd_synth(scar_ctx *ctx, int argc, char **argv);
 int cmd_scan(scar_ctx *ctx, int argc, char **argv);
 int cmd_demo(scar_ctx *ctx, int argc, char **argv);
+int cmd_bench(scar_ctx *ctx, int argc, char **argv);
+int cmd_verify(scar_ctx *ctx, int argc, char **argv);
 
 #endif

@@ -12,6 +12,8 @@ static const cli_command commands[] = {
      cmd_demo},
     {"synth", "make a synthetic skin surface with known scars", cmd_synth},
     {"scan", "find, measure, classify and grade the scars on a skin surface", cmd_scan},
+    {"verify", "check the healing engine against exact results", cmd_verify},
+    {"bench", "the kernels' throughput and the machine's memory bandwidth", cmd_bench},
 };
 
 static void usage(FILE *out)
@@ -54,7 +56,7 @@ int main(int argc, char **argv)
         scar_ctx_destroy(&ctx);
         return rc;
     }
-    fprintf(stderr, "scarsim: unknown command '%s' (expected one of: demo, synth, scan; see "
+    fprintf(stderr, "scarsim: unknown command '%s' (expected one of: demo, synth, scan, verify, bench; see "
                     "'scarsim --help')\n",
             name);
     return 2;

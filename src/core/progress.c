@@ -7,7 +7,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 #include <unistd.h>
 
 struct scar_progress_bar {
@@ -17,13 +16,6 @@ struct scar_progress_bar {
     int drawn;
 };
 
-static double now_s(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
-}
-
 scar_progress_bar *scar_progress_bar_create(FILE *stream)
 {
     if (!stream || !isatty(fileno(stream)))
@@ -32,7 +24,7 @@ scar_progress_bar *scar_progress_bar_create(FILE *stream)
     if (!b)
         return NULL;
     b->out = stream;
-    b->start = now_s();
+    b->start = scar_now_s();
     b->last_draw = -1.0;
     return b;
 }
@@ -52,7 +44,7 @@ void scar_progress_bar_update(void *user, const char *task, double fraction)
     scar_progress_bar *b = user;
     if (!b)
         return;
-    double t = now_s();
+    double t = scar_now_s();
     int new_task = task && strncmp(task, b->task, sizeof b->task - 1) != 0;
     if (new_task) {
         scar_strlcpy(b->task, task, sizeof b->task);

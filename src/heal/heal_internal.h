@@ -1,0 +1,39 @@
+/*
+ * heal_internal.h — what the heal layer's files share.
+ */
+#ifndef SCAR_HEAL_INTERNAL_H
+#define SCAR_HEAL_INTERNAL_H
+
+#include "heal.h"
+#include "lod.h"
+
+/* The transported fields and their diffusivities by layer (MODEL.md §2,
+ * §3.3): c, I, M and s live in every tissue layer, n only in the dermis. */
+enum { HEAL_NDIFF = 5 };
+
+struct scar_heal {
+    scar_tissue *t;
+    double time;   /* day */
+    double c0;     /* homeostatic growth factor, ng/mL */
+    int threads;
+    heal_stats stats;
+    scar_field diff_field[HEAL_NDIFF];
+    scar_lod *lod[HEAL_NDIFF];
+    double lod_dt; /* the dt the operators were set for */
+    double *plane_acc; /* 2 nz doubles: per-plane sums */
+    double *scratch;   /* g.n doubles: chemotaxis update */
+    double *scar_deep;    /* nscars+1: cumulative deep tracks per scar */
+    size_t *scar_cols;    /* nscars+1: columns of each scar */
+    heal_pore_source *pores;
+    size_t npores, cap_pores;
+    heal_bolus_source *boluses;
+    size_t nboluses, cap_boluses;
+};
+typedef struct scar_heal heal_state;
+
+void heal_react(heal_state *h, double t0, double dt);
+void heal_epidermis(heal_state *h, double dt);
+/* Chemotaxis of fibroblasts over dt, sub-cycled; returns the sub-steps. */
+long heal_chemotaxis(heal_state *h, double dt);
+
+#endif /* SCAR_HEAL_INTERNAL_H */

@@ -1,0 +1,148 @@
+/*
+ * tissue.h — a patch of facial skin on the 3-D grid: anatomy, layer masks,
+ * the scar footprints of the surface above it, and the state variables of the
+ * healing model (../shared/model/MODEL.md §1, §3).  Internal to the library.
+ *
+ * Storage: every 3-D field is kept as its DEPARTURE FROM THE UNTREATED STEADY
+ * STATE of its voxel (c - c0, n - n_base, rho1 - rho1_base, ...; d, I, M, m,
+ * rho_d and s have a zero baseline anyway).  Why:
+ *  - homeostasis is then exact by construction: untreated skin holds zeros,
+ *    the implicit diffusion of zeros is zeros, and the reactions are written
+ *    so that zero departure gives zero change up to round-off (N1);
+ *  - the scar floor is a region with its own steady state (MODEL.md §4.1:
+ *    fewer cells, less matrix).  Diffusing the departure rather than the full
+ *    density keeps an untreated scar edge exactly in place: random motility
+ *    acts on cells away from their niche density, not on the density step at
+ *    the edge of a scar.  Where the baseline is uniform (everywhere but at a
+ *    scar's edge) this is MODEL.md's D_n ∇²n unchanged; chemotaxis uses the
+ *    full density and ∇c, which vanishes at homeostasis.
+ *  - departures are small numbers relative to the baselines, so rounding does
+ *    not accumulate in the baseline over a year of simulated time.
+ *
+ * Precision: double for every 3-D field.  The collagen and elastin fields
+ * change by 1e-4 of their value per day and must add up over a year to the
+ * 1e-10 homeostasis criterion; the growth factor and fibroblasts feed them
+ * directly.  d, I and M could be float (zero baseline, transient) but one
+ * kernel precision keeps the solver and its verification single; the memory
+ * cost is recorded in docs/engine.md.
+ */
+#ifndef SCAR_TISSUE_H
+#define SCAR_TISSUE_H
+
+#include "core.h"
+#include "grid.h"
+#include "params.h"
+
+/* The 3-D state variables, in MODEL.md's order. */
+typedef enum scar_field {
+    SCAR_F_D = 0, /* damage fraction                          - */
+    SCAR_F_I,     /* early inflammatory signal (erythema)     - */
+    SCAR_F_M,     /* macrophages                              cells/mm^3 */
+    SCAR_F_C,     /* lumped growth factor, c - c0             ng/mL */
+    SCAR_F_N,     /* fibroblasts, n - n_base                  cells/mm^3 */
+    SCAR_F_MYO,   /* myofibroblasts (optional)                cells/mm^3 */
+    SCAR_F_RHO3,  /* collagen III, rho3 - rho3_base           mg/mL */
+    SCAR_F_RHO1,  /* collagen I, rho1 - rho1_base             mg/mL */
+    SCAR_F_RHOD,  /* thermally denatured collagen             mg/mL */
+    SCAR_F_E,     /* elastin, e - e_base                      mg/mL */
+    SCAR_F_S,     /* topical active from a serum              mg/mL */
+    SCAR_F_COUNT
+} scar_field;
+
+const char *scar_field_name(scar_field f);
+const char *scar_field_unit(scar_field f);
+
+/* One voxel's share of an injury or a source: its index and a weight (the
+ * volume fraction of the voxel inside a needle track, 0..1 when resolved). */
+typedef struct scar_voxel {
+    size_t v;
+    double chi;
+} scar_voxel;
+
+/* A set of voxels with weights (a session's tracks merged, a bolus). */
+typedef struct scar_voxels {
+    size_t n, cap;
+    scar_voxel *v;
+} scar_voxels;
+
+scar_status scar_voxels_push(scar_ctx *ctx, scar_voxels *s, size_t v, double chi);
+void scar_voxels_free(scar_voxels *s);
+
+/* Facial regions with their layer thicknesses (tissue/anatomy.c). */
+typedef struct scar_region {
+    const char *name;
+    double h_e0_mm, h_d0_mm; /* epidermis, dermis */
+    const char *source;      /* where the numbers come from, or "estimate" */
+} scar_region;
+
+/* NULL when the name is unknown. */
+const scar_region *scar_region_find(const char *name);
+size_t scar_region_count(void);
+const scar_region *scar_region_at(size_t i);
+
+/* What the tissue is built from: the skin surface (heights in um, scars
+ * negative, form removed), the scars found on it and the voxel size. */
+typedef struct scar_tissue_spec {
+    const scar_heightmap *surface;  /* levelled surface */
+    const int32_t *labels;          /* surface->nx*ny: 0 skin, k>0 scar k-1 */
+    const scar_scar *scars;         /* the scars the labels refer to */
+    size_t nscars;
+    const scar_region *region;
+    double h_mm;                    /* voxel edge */
+    int fitzpatrick;                /* 1-6 */
+    double age_y;
+    bool with_serum;                /* allocate s */
+    bool with_thermal;              /* allocate rho_d */
+    bool use_myofibroblasts;        /* allocate m (MODEL.md §2.6 switch) */
+} scar_tissue_spec;
+
+typedef struct scar_tissue {
+    scar_grid g;
+    scar_params *p;        /* owned: the effective parameters */
+    double h_e0, h_d0;     /* region's layer thicknesses, mm */
+    int fitzpatrick;
+    double age_y;
+
+    /* 2-D column maps, nx*ny, x fastest */
+    double *H0;            /* initial surface height, mm (scars < 0) */
+    double *floor_w;       /* scar-floor weight in [0, 1] (1 inside a scar) */
+    double *tau_t0;        /* initial tethering of the column */
+    double *tau_t;         /* tethering now */
+    double *D_deep;        /* cumulative deep tracks per mm^2 */
+    double *dh_e;          /* epidermal thickness - h_e0, mm */
+    int32_t *scar_id;      /* 0 skin, k > 0 scar k-1 of the spec */
+    size_t nscars;
+    scar_scar *scars;      /* copy of the spec's scars (initial) */
+
+    /* 3-D */
+    uint8_t *layer;        /* scar_layer per voxel */
+    int32_t *col_top;      /* per column: first tissue voxel k */
+    double *f[SCAR_F_COUNT];
+    bool use_myofibroblasts;
+} scar_tissue;
+
+scar_status scar_tissue_create(scar_ctx *ctx, const scar_tissue_spec *spec,
+                               const scar_params *p, scar_tissue **out);
+void scar_tissue_destroy(scar_tissue **t);
+
+/* Baselines of a voxel (the untreated steady state). */
+static inline double tissue_floor_w(const scar_tissue *t, size_t v)
+{
+    return t->floor_w[v % (t->g.nx * t->g.ny)];
+}
+double scar_tissue_n_base(const scar_tissue *t, size_t v);
+double scar_tissue_rho_base(const scar_tissue *t, size_t v);
+double scar_tissue_e_base(const scar_tissue *t, size_t v);
+
+/* Depth of the column's local surface, mm (z of the tissue's top). */
+static inline double tissue_surface_z(const scar_tissue *t, size_t col)
+{
+    return -t->H0[col];
+}
+
+/* The column's matrix volume gained since t = 0 (MODEL.md §4, ΔV): the sum
+ * over its tissue voxels of h [(Δrho1 + Δrho3 + rho_d)/rho0 + Δe/e_ref], mm.
+ * Exactly zero for untreated skin: it is summed from the departures. */
+double scar_tissue_column_dV(const scar_tissue *t, size_t col);
+
+#endif /* SCAR_TISSUE_H */
