@@ -49,6 +49,11 @@ typedef scar_status (*scar_course_observer)(scar_ctx *ctx, void *user, scar_heal
 
 typedef struct scar_course_opts {
     double dt_min, dt_max, dt_growth;
+    /* Multi-rate stepping: from quiet_after_days after the last event (the
+     * damage, inflammation and macrophages are gone by then) only the slow
+     * relaxations of fibroblasts, matrix and epidermis remain, and the step
+     * may grow to dt_quiet.  dt_quiet = dt_max switches this off. */
+    double quiet_after_days, dt_quiet;
     const double *snapshot_days;
     size_t nsnapshots;
     scar_course_observer observe;

@@ -21,6 +21,10 @@ struct scar_heal {
     scar_lod *lod[HEAL_NDIFF];
     double lod_dt; /* the dt the operators were set for */
     double *plane_acc; /* 2 nz doubles: per-plane sums */
+    double *plane_max; /* HEAL_NDIFF nz doubles: per-plane largest |departure| */
+    /* after the latest reaction step: the largest |departure| of I, M, c, n,
+     * s (the order of diff_field) */
+    double field_max[HEAL_NDIFF];
     double *scratch;   /* g.n doubles: chemotaxis update */
     double *scar_deep;    /* nscars+1: cumulative deep tracks per scar */
     size_t *scar_cols;    /* nscars+1: columns of each scar */

@@ -51,7 +51,8 @@ static void react_consts(const scar_params *p, double dt, react_k *k)
 
 /* One plane k of voxels.  Returns the clamps it needed (none expected) and
  * adds the collagen made and broken down (mg/mL summed over voxels). */
-static long react_plane(heal_state *h, size_t k, const react_k *rk, double *synth, double *degr)
+static long react_plane(heal_state *h, size_t k, const react_k *rk, double *synth, double *degr,
+                       double amax[HEAL_NDIFF])
 {
     const scar_tissue *t = h->t;
     const scar_params *p = t->p;
@@ -66,7 +67,7 @@ static long react_plane(heal_state *h, size_t k, const react_k *rk, double *synt
     const uint8_t *restrict layer = t->layer;
     const double inv_Mmax = 1.0 / p->M_max, inv_nmax = 1.0 / p->n_max;
     long clamps = 0;
-    double syn = 0.0, deg = 0.0;
+    double syn = 0.0, deg = 0.0, mI = 0.0, mM = 0.0, mC = 0.0, mN = 0.0, mS = 0.0;
 
     for (size_t col = 0; col < plane; col++) {
         size_t v = k * plane + col;
@@ -159,11 +160,22 @@ static long react_plane(heal_state *h, size_t k, const react_k *rk, double *synt
             clamps++;
         }
         C[v] = c1;
-        if (S)
+        if (S) {
             S[v] *= rk->es;
+            mS = fmax(mS, fabs(S[v]));
+        }
+        mI = fmax(mI, fabs(I[v]));
+        mM = fmax(mM, fabs(M[v]));
+        mC = fmax(mC, fabs(c1));
+        mN = fmax(mN, fabs(np));
     }
     *synth += syn;
     *degr += deg;
+    amax[0] = mI;
+    amax[1] = mM;
+    amax[2] = mC;
+    amax[3] = mN;
+    amax[4] = mS;
     return clamps;
 }
 
@@ -214,11 +226,19 @@ void heal_react(heal_state *h, double t0, double dt)
     long clamps = 0;
     /* Sums per plane, added in plane order afterwards: the same numbers for
      * any thread count. */
-    double *syn = h->plane_acc, *deg = h->plane_acc + g->nz;
+    double *syn = h->plane_acc, *deg = h->plane_acc + g->nz, *amax = h->plane_max;
 #pragma omp parallel for schedule(static) num_threads(h->threads) reduction(+ : clamps)
     for (size_t k = 0; k < g->nz; k++) {
         syn[k] = deg[k] = 0.0;
-        clamps += react_plane(h, k, &rk, &syn[k], &deg[k]);
+        clamps += react_plane(h, k, &rk, &syn[k], &deg[k], amax + HEAL_NDIFF * k);
+    }
+    /* the largest magnitude of each transported field's departure (a max
+     * does not depend on the order of reduction) */
+    for (int f = 0; f < HEAL_NDIFF; f++) {
+        double m = 0.0;
+        for (size_t k = 0; k < g->nz; k++)
+            m = fmax(m, amax[HEAL_NDIFF * k + (size_t)f]);
+        h->field_max[f] = m;
     }
     double vox_mL = g->h_mm * g->h_mm * g->h_mm * 1e-3; /* mm^3 -> mL */
     for (size_t k = 0; k < g->nz; k++) {

@@ -1,0 +1,329 @@
+/*
+ * run.c — a course on one skin with its outcomes (run.h).  The observer of
+ * scar_course_run scans the simulated surface at the start, after each
+ * session's healing and at the end, and samples a daily time series of the
+ * tissue; the engine never sees any of it.
+ */
+#include "run.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+typedef struct run_state {
+    const scar_run_spec *spec;
+    scar_run_result *r;
+    heal_surface surf;
+    double *erythema_days;
+    double *days;      /* snapshot days: samples and tissue snapshots */
+    size_t ndays;
+    double coll0, e0;  /* papillary baselines */
+} run_state;
+
+/* The simulated surface as a height map (um) on the grid. */
+static scar_status surface_map(scar_ctx *ctx, const heal_surface *s, scar_heightmap **out)
+{
+    double dx = s->h_mm * 1e3;
+    scar_status st = scar_heightmap_create(ctx, s->nx, s->ny, dx, dx, out);
+    if (st)
+        return st;
+    for (size_t c = 0; c < s->nx * s->ny; c++)
+        (*out)->z_um[c] = (float)(s->H[c] * 1e3);
+    return SCAR_OK;
+}
+
+static void outcome_of(const scar_scan_result *sc, const heal_surface *s, double day,
+                       int session, double base_volume, scar_outcome *o)
+{
+    memset(o, 0, sizeof *o);
+    o->day = day;
+    o->session = session;
+    double depth = 0.0, vol = 0.0;
+    for (size_t k = 0; k < sc->scars.n; k++) {
+        const scar_scar *x = &sc->scars.v[k];
+        if (x->type == SCAR_TYPE_HYPERTROPHIC)
+            continue;
+        o->nscars++;
+        depth += x->depth_mm;
+        vol += x->volume_mm3;
+    }
+    o->mean_depth_mm = o->nscars ? depth / (double)o->nscars : 0.0;
+    o->volume_mm3 = vol;
+    o->improvement_pct = base_volume > 0.0 ? 100.0 * (1.0 - vol / base_volume) : 0.0;
+    o->gb_qualitative = sc->grade.gb_qualitative;
+    o->gb_quantitative = sc->grade.gb_quantitative;
+    o->ecca = sc->grade.ecca;
+    double oe = 0.0;
+    for (size_t c = 0; c < s->nx * s->ny; c++)
+        oe += s->oedema[c];
+    o->oedema_um = 1e3 * oe / (double)(s->nx * s->ny);
+}
+
+/* Scans the simulated surface now; keeps the scan when keep is given. */
+static scar_status measure(scar_ctx *ctx, run_state *S, scar_heal *h, int session,
+                           scar_outcome *o, scar_scan_result **keep, scar_heightmap **keep_map)
+{
+    scar_heightmap *hm = NULL;
+    scar_scan_result *sc = NULL;
+    scar_scan_opts so;
+    scar_scan_opts_default(&so);
+    scar_status st = scar_heal_surface(ctx, h, &S->surf);
+    if (!st)
+        st = surface_map(ctx, &S->surf, &hm);
+    if (!st)
+        st = scar_scan(ctx, hm, &so, &sc);
+    if (!st)
+        outcome_of(sc, &S->surf, scar_heal_time(h), session, S->r->baseline.volume_mm3, o);
+    if (!st && keep) {
+        *keep = sc;
+        sc = NULL;
+    }
+    if (!st && keep_map) {
+        *keep_map = hm;
+        hm = NULL;
+    }
+    scar_scan_result_destroy(&sc);
+    scar_heightmap_destroy(&hm);
+    return st;
+}
+
+static scar_status sample(scar_ctx *ctx, run_state *S, scar_heal *h)
+{
+    scar_run_result *r = S->r;
+    const scar_tissue *t = scar_heal_tissue(h);
+    if (r->nts == r->cap_ts) {
+        size_t cap = r->cap_ts ? 2 * r->cap_ts : 256;
+        scar_ts_row *v = scar_realloc(ctx, r->ts, cap * sizeof *v);
+        if (!v)
+            return SCAR_ENOMEM;
+        r->ts = v;
+        r->cap_ts = cap;
+    }
+    scar_layer_means m;
+    scar_status st = scar_heal_layer_means(h, t->h_e0, t->h_e0 + t->p->z_pap, 0, &m);
+    if (!st)
+        st = scar_heal_surface(ctx, h, &S->surf);
+    if (st)
+        return st;
+    scar_ts_row *row = &r->ts[r->nts++];
+    memset(row, 0, sizeof *row);
+    row->day = scar_heal_time(h);
+    row->erythema = scar_heal_erythema(h);
+    size_t plane = t->g.nx * t->g.ny, nin = 0, nout = 0;
+    double oe = 0.0, he = 0.0, gin = 0.0, gout = 0.0;
+    for (size_t c = 0; c < plane; c++) {
+        oe += S->surf.oedema[c];
+        he += t->dh_e[c];
+        double gain = S->surf.H[c] - t->H0[c];
+        if (t->scar_id[c] > 0) {
+            gin += gain;
+            nin++;
+        } else {
+            gout += gain;
+            nout++;
+        }
+    }
+    row->oedema_um = 1e3 * oe / (double)plane;
+    row->epidermis_pct = 100.0 * he / (double)plane / t->h_e0;
+    row->surface_gain_um = nin && nout ? 1e3 * (gin / (double)nin - gout / (double)nout) : 0.0;
+    row->macrophages = m.mean[SCAR_F_M];
+    row->growth_factor_excess = m.mean[SCAR_F_C] - t->p->c0;
+    row->fibroblast_pct = 100.0 * (m.mean[SCAR_F_N] / m.baseline[SCAR_F_N] - 1.0);
+    double coll = m.mean[SCAR_F_RHO1] + m.mean[SCAR_F_RHO3] + m.mean[SCAR_F_RHOD];
+    double coll0 = m.baseline[SCAR_F_RHO1] + m.baseline[SCAR_F_RHO3];
+    row->collagen_pct = 100.0 * (coll / coll0 - 1.0);
+    row->collagen3_fraction = coll > 0 ? m.mean[SCAR_F_RHO3] / coll : 0.0;
+    row->elastin_pct = 100.0 * (m.mean[SCAR_F_E] / m.baseline[SCAR_F_E] - 1.0);
+    return SCAR_OK;
+}
+
+static bool is_vti_day(const scar_run_spec *spec, double day)
+{
+    for (size_t i = 0; i < spec->nvti; i++)
+        if (fabs(spec->vti_days[i] - day) < 1e-9)
+            return true;
+    return false;
+}
+
+static scar_status observe(scar_ctx *ctx, void *user, scar_heal *h, scar_course_mark mark,
+                           int session, double day)
+{
+    run_state *S = user;
+    scar_run_result *r = S->r;
+    scar_status st = SCAR_OK;
+    switch (mark) {
+    case SCAR_MARK_START:
+        st = measure(ctx, S, h, 0, &r->baseline, &r->scan_before, &r->surface_before);
+        if (!st)
+            st = sample(ctx, S, h);
+        break;
+    case SCAR_MARK_SESSION:
+        break;
+    case SCAR_MARK_AFTER:
+        st = measure(ctx, S, h, session, &r->sessions[session - 1], NULL, NULL);
+        if (!st)
+            r->sessions[session - 1].erythema_days = S->erythema_days[session - 1];
+        break;
+    case SCAR_MARK_SNAPSHOT:
+        st = sample(ctx, S, h);
+        if (!st && S->spec->snapshot && is_vti_day(S->spec, day))
+            st = S->spec->snapshot(ctx, S->spec->user, scar_heal_tissue(h), day);
+        break;
+    case SCAR_MARK_END:
+        st = measure(ctx, S, h, session, &r->final, &r->scan_after, &r->surface_after);
+        if (!st && session > 0)
+            r->final.erythema_days = S->erythema_days[session - 1];
+        if (!st && (r->nts == 0 || r->ts[r->nts - 1].day < day - 1e-9))
+            st = sample(ctx, S, h);
+        break;
+    }
+    return st;
+}
+
+static int cmp_double(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+    return (x > y) - (x < y);
+}
+
+/* The snapshot days: every sample_days, and the tissue snapshots. */
+static scar_status snapshot_days(scar_ctx *ctx, run_state *S, double end)
+{
+    const scar_run_spec *sp = S->spec;
+    double every = sp->sample_days > 0 ? sp->sample_days : 1.0;
+    size_t n = (size_t)floor(end / every) + sp->nvti + 1;
+    S->days = scar_malloc(ctx, n * sizeof *S->days);
+    if (!S->days)
+        return SCAR_ENOMEM;
+    size_t k = 0;
+    for (double d = every; d < end - 1e-9 && k < n; d += every)
+        S->days[k++] = d;
+    for (size_t i = 0; i < sp->nvti && k < n; i++)
+        S->days[k++] = sp->vti_days[i];
+    qsort(S->days, k, sizeof *S->days, cmp_double);
+    S->ndays = k;
+    return SCAR_OK;
+}
+
+/* Each scar before treatment and what lies on it at the end. */
+static scar_status follow_scars(scar_ctx *ctx, scar_run_result *r)
+{
+    const scar_scar_list *b = &r->scan_before->scars, *a = &r->scan_after->scars;
+    if (!b->n)
+        return SCAR_OK;
+    r->scars = scar_calloc(ctx, b->n, sizeof *r->scars);
+    if (!r->scars)
+        return SCAR_ENOMEM;
+    r->nscars = b->n;
+    for (size_t i = 0; i < b->n; i++) {
+        scar_followed *f = &r->scars[i];
+        f->before = b->v[i];
+        double best = 0.5 * b->v[i].width_mm + 0.5;
+        for (size_t j = 0; j < a->n; j++) {
+            if ((a->v[j].type == SCAR_TYPE_HYPERTROPHIC) != (b->v[i].type == SCAR_TYPE_HYPERTROPHIC))
+                continue;
+            double d = hypot(a->v[j].x_mm - b->v[i].x_mm, a->v[j].y_mm - b->v[i].y_mm);
+            if (d <= best) {
+                best = d;
+                f->found_after = true;
+                f->depth_after_mm = a->v[j].depth_mm;
+                f->volume_after_mm3 = a->v[j].volume_mm3;
+            }
+        }
+        f->improvement_pct = b->v[i].volume_mm3 > 0
+                                 ? 100.0 * (1.0 - f->volume_after_mm3 / b->v[i].volume_mm3)
+                                 : 0.0;
+    }
+    return SCAR_OK;
+}
+
+scar_status scar_run_course(scar_ctx *ctx, const scar_run_spec *spec, scar_run_result **out)
+{
+    *out = NULL;
+    double t0 = scar_now_s();
+    const scar_protocol *pr = &spec->protocol;
+    scar_scan_result *scan0 = NULL;
+    scar_tissue *t = NULL;
+    scar_heal *h = NULL;
+    run_state S = {.spec = spec};
+    scar_run_result *r = scar_calloc(ctx, 1, sizeof *r);
+    if (!r)
+        return SCAR_ENOMEM;
+    S.r = r;
+    scar_scan_opts so;
+    scar_scan_opts_default(&so);
+    scar_status st = scar_scan(ctx, spec->surface, &so, &scan0);
+    if (st)
+        goto done;
+    scar_tissue_spec ts = {
+        .surface = scan0->levelled, .labels = scan0->labels, .scars = scan0->scars.v,
+        .nscars = scan0->scars.n, .region = spec->region, .h_mm = spec->dx_um * 1e-3,
+        .fitzpatrick = spec->fitzpatrick, .age_y = spec->age_y,
+        .with_serum = pr->adjunct[SCAR_ADJ_SERUM_HYALURONIC] ||
+                      pr->adjunct[SCAR_ADJ_SERUM_VITAMIN_C] ||
+                      pr->adjunct[SCAR_ADJ_SERUM_GROWTH_FACTOR]};
+    if ((st = scar_tissue_create(ctx, &ts, spec->params, &t)) ||
+        (st = scar_heal_create(ctx, t, &h)) || (st = heal_surface_create(ctx, t, &S.surf)))
+        goto done;
+    r->nx = t->g.nx;
+    r->ny = t->g.ny;
+    r->nz = t->g.nz;
+    r->h_mm = t->g.h_mm;
+    int ns = pr->sessions > 0 ? pr->sessions : 0;
+    r->sessions = scar_calloc(ctx, (size_t)ns + 1, sizeof *r->sessions);
+    S.erythema_days = scar_calloc(ctx, (size_t)ns + 1, sizeof *S.erythema_days);
+    if (!r->sessions || !S.erythema_days) {
+        st = SCAR_ENOMEM;
+        goto done;
+    }
+    r->nsessions = (size_t)ns;
+    if ((st = snapshot_days(ctx, &S, scar_protocol_end_day(pr))))
+        goto done;
+    scar_course_opts o;
+    scar_course_opts_default(t->p, &o);
+    o.snapshot_days = S.days;
+    o.nsnapshots = S.ndays;
+    o.observe = observe;
+    o.user = &S;
+    o.erythema_days = S.erythema_days;
+    if ((st = scar_course_run(ctx, h, pr, &o)))
+        goto done;
+    if ((st = follow_scars(ctx, r)))
+        goto done;
+    scar_layer_means m;
+    scar_heal_layer_means(h, t->h_e0, t->h_e0 + t->p->z_pap, 0, &m);
+    double coll = m.mean[SCAR_F_RHO1] + m.mean[SCAR_F_RHO3] + m.mean[SCAR_F_RHOD];
+    r->collagen_change_pct =
+        100.0 * (coll / (m.baseline[SCAR_F_RHO1] + m.baseline[SCAR_F_RHO3]) - 1.0);
+    r->elastin_change_pct = 100.0 * (m.mean[SCAR_F_E] / m.baseline[SCAR_F_E] - 1.0);
+    r->epidermis_change_pct = r->nts ? r->ts[r->nts - 1].epidermis_pct : 0.0;
+    r->stats = *scar_heal_stats(h);
+    r->seconds = scar_now_s() - t0;
+done:
+    heal_surface_free(&S.surf);
+    free(S.days);
+    free(S.erythema_days);
+    scar_heal_destroy(&h);
+    scar_tissue_destroy(&t);
+    scar_scan_result_destroy(&scan0);
+    if (st)
+        scar_run_result_destroy(&r);
+    *out = r;
+    return st;
+}
+
+void scar_run_result_destroy(scar_run_result **pr)
+{
+    if (!pr || !*pr)
+        return;
+    scar_run_result *r = *pr;
+    free(r->sessions);
+    free(r->scars);
+    free(r->ts);
+    scar_heightmap_destroy(&r->surface_before);
+    scar_heightmap_destroy(&r->surface_after);
+    scar_scan_result_destroy(&r->scan_before);
+    scar_scan_result_destroy(&r->scan_after);
+    free(r);
+    *pr = NULL;
+}
