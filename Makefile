@@ -93,6 +93,7 @@ cli: $(BIN)
 
 # ASan + UBSan build of everything, in its own folder, then the whole suite.
 sanitize:
+	LSAN_OPTIONS=suppressions=$(abspath tests/lsan.supp):print_suppressions=0 \
 	$(MAKE) BUILD=build-san CC=clang OPT="-O1 -g -fno-omit-frame-pointer" \
 	  SAN="-fsanitize=address,undefined -fno-sanitize-recover=all" check
 

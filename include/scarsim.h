@@ -425,6 +425,19 @@ scar_status scar_scan_report_html(scar_ctx *ctx, const scar_scan_report *rep,
                                   const char *path);
 
 /* ------------------------------------------------------------------------ */
+/* run: a treatment course on a skin                                        */
+/* ------------------------------------------------------------------------ */
+
+/* Reads a scenario (JSON or YAML, docs/scenario.md), makes or reads its skin,
+ * simulates the course and writes out_dir: summary.json, timeseries.csv,
+ * params.csv, surfaces, plots, report.html (summary.json last, so its
+ * presence means the folder is complete).  *summary_text receives the JSON
+ * of summary.json (caller frees).  seed_given: the context's seed was set by
+ * the user and wins over the scenario's. */
+scar_status scar_run(scar_ctx *ctx, const char *scenario_path, const char *out_dir,
+                     bool seed_given, char **summary_text);
+
+/* ------------------------------------------------------------------------ */
 /* heal: verification                                                       */
 /* ------------------------------------------------------------------------ */
 

@@ -96,8 +96,10 @@ int cli_common_option(cli_common *c, const char *cmd, int argc, char **argv, int
                             a, a[2] == 't' ? " up to 4096" : "", v);
             return -1;
         }
-        if (a[2] == 's')
+        if (a[2] == 's') {
             c->seed = (uint64_t)n;
+            c->seed_given = true;
+        }
         else
             c->threads = (int)n;
         return 1;

@@ -12,6 +12,7 @@ typedef struct cli_common {
     bool quiet;
     bool help;
     uint64_t seed;
+    bool seed_given; /* --seed was on the command line */
     int threads;
     scar_progress_bar *bar;
 } cli_common;
@@ -59,5 +60,6 @@ int cmd_scan(scar_ctx *ctx, int argc, char **argv);
 int cmd_demo(scar_ctx *ctx, int argc, char **argv);
 int cmd_bench(scar_ctx *ctx, int argc, char **argv);
 int cmd_verify(scar_ctx *ctx, int argc, char **argv);
+int cmd_run(scar_ctx *ctx, int argc, char **argv);
 
 #endif

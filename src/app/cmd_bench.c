@@ -4,6 +4,7 @@
  */
 #include "cli.h"
 
+#include "../course/run.h"
 #include "../heal/lod.h"
 
 #include <math.h>
@@ -20,6 +21,9 @@ typedef struct bench_case {
     double seconds_per_step;
     double updates_per_s;
     double bandwidth_fraction;
+    /* course case: the whole run and how its time splits */
+    double total_s, react_s, diffuse_s, chemo_s, surface_s, injury_s, other_s;
+    long steps;
 } bench_case;
 
 static void help(FILE *out)
@@ -30,6 +34,10 @@ static void help(FILE *out)
           "throughput, each with the fraction of the bandwidth limit it reaches.\n"
           "\n"
           "Cases:\n"
+          "  course the healing engine's reference case: a 6 x 6 x 2 mm patch at 25 um\n"
+          "         (240 x 240 x 80), four pen sessions at 1.5 mm four weeks apart, twelve\n"
+          "         weeks of follow-up. Goal: under 60 s on 2 cores; prints how the time\n"
+          "         splits between reactions, diffusion, chemotaxis and remodelling.\n"
           "  scan   scan a synthetic 40 x 40 mm skin at 10 um (16 Mpx): levelling, detection,\n"
           "         measurement, grading. Goal: under 2 s on 2 cores. Its bandwidth floor\n"
           "         counts the bytes a scan cannot avoid: the heights read once (4 B), the\n"
@@ -104,7 +112,8 @@ static int bench_scan(scar_ctx *ctx, double w_mm, double h_mm, double px_um, int
                 best = t;
         }
         bench_case *c = &cases[(*ncases)++];
-        *c = (bench_case){"scan", hm->nx, hm->ny, 1, 0, th, best, (double)samples / best, 0};
+        *c = (bench_case){.name = "scan", .nx = hm->nx, .ny = hm->ny, .nz = 1, .threads = th,
+                          .seconds_per_step = best, .updates_per_s = (double)samples / best};
         c->bandwidth_fraction = 12.0 * (double)samples / best / (gbs * 1e9);
     }
     scar_scar_list_clear(&truth);
@@ -208,7 +217,9 @@ static int bench_lod_grid(scar_ctx *ctx, size_t nx, size_t ny, size_t nz, int re
             }
             double updates = (double)g.n * ns;
             bench_case *c = &cases[(*ncases)++];
-            *c = (bench_case){"lod", nx, ny, nz, ns, th, best, updates / best, 0};
+            *c = (bench_case){.name = "lod", .nx = nx, .ny = ny, .nz = nz, .substrates = ns,
+                              .threads = th, .seconds_per_step = best,
+                              .updates_per_s = updates / best};
             c->bandwidth_fraction = 32.0 * updates / best / (gbs * 1e9);
         }
 done:
@@ -225,6 +236,75 @@ static int bench_lod(scar_ctx *ctx, int repeat, int max_threads, double gbs, ben
     if (!rc)
         rc = bench_lod_grid(ctx, 100, 100, 100, repeat, max_threads, gbs, cases, ncases);
     return rc;
+}
+
+/* The healing engine's reference case (issue "Speed"): a 6 x 6 x 2 mm
+ * patch at 25 um (240 x 240 x 80 voxels) with a boxcar and an icepick scar,
+ * four pen sessions at 1.5 mm four weeks apart and twelve weeks of
+ * follow-up.  seconds_per_step is the mean over the run's steps; the
+ * bandwidth fraction counts, per voxel and step, the 9 fields read and
+ * written once by the reactions (2 x 16 B x 2 halves) and 4 diffused fields
+ * streamed twice with their coefficients (4 x (32 + 48) B). */
+static int bench_course(scar_ctx *ctx, int threads, double gbs, bench_case *cases, int *ncases)
+{
+    scar_synth_spec spec;
+    scar_synth_spec_default(&spec);
+    memset(spec.counts, 0, sizeof spec.counts);
+    spec.counts[SCAR_TYPE_BOXCAR] = 1;
+    spec.counts[SCAR_TYPE_ICEPICK] = 1;
+    spec.width_mm = spec.height_mm = 6.0;
+    spec.px_um = 25.0;
+    spec.seed = 11;
+    scar_heightmap *hm = NULL;
+    scar_scar_list truth = {0};
+    scar_params *p = NULL;
+    scar_run_result *r = NULL;
+    scar_ctx_set_threads(ctx, threads);
+    scar_status st = scar_synth(ctx, &spec, &hm, &truth);
+    if (!st)
+        st = scar_params_create(ctx, &p);
+    /* 2 mm deep: epidermis + dermis of the cheek and 0.95 mm of subcutis */
+    if (!st)
+        st = scar_params_set(ctx, p, "z_sub", 0.95, NULL, 0, 0);
+    if (!st) {
+        scar_run_spec rs = {.surface = hm, .region = scar_region_find("cheek"), .fitzpatrick = 3,
+                            .age_y = 28, .dx_um = 25.0, .params = p, .sample_days = 1.0};
+        scar_device_default(SCAR_DEV_PEN, p, &rs.protocol.device);
+        rs.protocol.device.needle_mm = 1.5;
+        rs.protocol.sessions = 4;
+        rs.protocol.interval_days = 28;
+        rs.protocol.follow_up_days = 84;
+        st = scar_run_course(ctx, &rs, &r);
+    }
+    if (!st) {
+        bench_case *c = &cases[(*ncases)++];
+        memset(c, 0, sizeof *c);
+        c->name = "course";
+        c->nx = r->nx;
+        c->ny = r->ny;
+        c->nz = r->nz;
+        c->substrates = 9;
+        c->threads = threads;
+        c->steps = r->stats.steps;
+        c->total_s = r->seconds;
+        c->react_s = r->stats.t_react_s;
+        c->diffuse_s = r->stats.t_diffuse_s;
+        c->chemo_s = r->stats.t_chemo_s;
+        c->surface_s = r->stats.t_surface_s;
+        c->injury_s = r->stats.t_injury_s;
+        c->other_s = c->total_s - c->react_s - c->diffuse_s - c->chemo_s - c->surface_s -
+                     c->injury_s;
+        double vox = (double)(r->nx * r->ny * r->nz);
+        c->seconds_per_step = r->seconds / (double)(c->steps > 0 ? c->steps : 1);
+        c->updates_per_s = vox * (double)c->steps / r->seconds;
+        double bytes = vox * (2.0 * 2.0 * 9.0 * 8.0 + 4.0 * 80.0);
+        c->bandwidth_fraction = bytes / (gbs * 1e9) / c->seconds_per_step;
+    }
+    scar_run_result_destroy(&r);
+    scar_params_destroy(&p);
+    scar_scar_list_clear(&truth);
+    scar_heightmap_destroy(&hm);
+    return st ? cli_fail(ctx, "bench") : 0;
 }
 
 static const bench_case *find_case(const bench_case *cases, int n, const char *name, size_t nx,
@@ -278,9 +358,9 @@ int cmd_bench(scar_ctx *ctx, int argc, char **argv)
                                    a);
         const char *v = argv[++i];
         if (strcmp(a, "--case") == 0) {
-            if (strcmp(v, "scan") != 0 && strcmp(v, "lod") != 0)
-                return cli_usage_error("bench", "option --case: expected scan or lod, found '%s'",
-                                       v);
+            if (strcmp(v, "scan") != 0 && strcmp(v, "lod") != 0 && strcmp(v, "course") != 0)
+                return cli_usage_error("bench", "option --case: expected scan, lod or course, "
+                                                "found '%s'", v);
             only = v;
         } else if (strcmp(a, "--size-mm") == 0) {
             if (!cli_parse_pair(v, &w_mm, &h_mm))
@@ -318,6 +398,8 @@ int cmd_bench(scar_ctx *ctx, int argc, char **argv)
         rc = bench_scan(ctx, w_mm, h_mm, px_um, (int)repeat, max_threads, gbs, cases, &ncases);
     if (!rc && (!only || strcmp(only, "lod") == 0))
         rc = bench_lod(ctx, (int)repeat, max_threads, gbs, cases, &ncases);
+    if (!rc && (!only || strcmp(only, "course") == 0))
+        rc = bench_course(ctx, max_threads, gbs, cases, &ncases);
     cli_common_done(&c);
     if (rc)
         return rc;
@@ -328,10 +410,16 @@ int cmd_bench(scar_ctx *ctx, int argc, char **argv)
             const bench_case *b = &cases[k];
             printf("    {\"name\": \"%s\", \"nx\": %zu, \"ny\": %zu, \"nz\": %zu, "
                    "\"substrates\": %d, \"threads\": %d, \"seconds_per_step\": %.6g, "
-                   "\"updates_per_s\": %.6g, \"bandwidth_fraction\": %.4f}%s\n",
+                   "\"updates_per_s\": %.6g, \"bandwidth_fraction\": %.4f",
                    b->name, b->nx, b->ny, b->nz, b->substrates, b->threads,
-                   b->seconds_per_step, b->updates_per_s, b->bandwidth_fraction,
-                   k + 1 < ncases ? "," : "");
+                   b->seconds_per_step, b->updates_per_s, b->bandwidth_fraction);
+            if (strcmp(b->name, "course") == 0)
+                printf(", \"steps\": %ld, \"total_s\": %.3f, \"split_s\": {\"reactions\": %.3f, "
+                       "\"diffusion\": %.3f, \"chemotaxis\": %.3f, \"remodelling\": %.3f, "
+                       "\"injury\": %.3f, \"outcomes_and_other\": %.3f}",
+                       b->steps, b->total_s, b->react_s, b->diffuse_s, b->chemo_s, b->surface_s,
+                       b->injury_s, b->other_s);
+            printf("}%s\n", k + 1 < ncases ? "," : "");
         }
         printf("  ]\n}\n");
     } else {
@@ -350,6 +438,16 @@ int cmd_bench(scar_ctx *ctx, int argc, char **argv)
                        cases[k].seconds_per_step < 2.0 ? "met" : "NOT met",
                        cases[k].seconds_per_step);
         lod_goals(cases, ncases, max_threads);
+        for (int k = 0; k < ncases; k++) {
+            const bench_case *b = &cases[k];
+            if (strcmp(b->name, "course") != 0)
+                continue;
+            printf("\ncourse goal: under 60 s on 2 cores: %s (%.1f s, %ld steps)\n"
+                   "  split: reactions %.1f s, diffusion %.1f s, chemotaxis %.1f s, "
+                   "remodelling %.1f s, injury %.1f s, outcome scans and the rest %.1f s\n",
+                   b->total_s < 60.0 ? "met" : "NOT met", b->total_s, b->steps, b->react_s,
+                   b->diffuse_s, b->chemo_s, b->surface_s, b->injury_s, b->other_s);
+        }
     }
     return 0;
 }

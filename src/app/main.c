@@ -8,8 +8,9 @@
 #include <string.h>
 
 static const cli_command commands[] = {
-    {"demo", "the main job on built-in defaults: a synthetic scarred skin, scanned and graded",
+    {"demo", "the main job on built-in defaults: a scarred skin, scanned, then a pen course",
      cmd_demo},
+    {"run", "simulate a treatment course on a skin, session by session", cmd_run},
     {"synth", "make a synthetic skin surface with known scars", cmd_synth},
     {"scan", "find, measure, classify and grade the scars on a skin surface", cmd_scan},
     {"verify", "check the healing engine against exact results", cmd_verify},
@@ -56,7 +57,7 @@ int main(int argc, char **argv)
         scar_ctx_destroy(&ctx);
         return rc;
     }
-    fprintf(stderr, "scarsim: unknown command '%s' (expected one of: demo, synth, scan, verify, bench; see "
+    fprintf(stderr, "scarsim: unknown command '%s' (expected one of: demo, run, synth, scan, verify, bench; see "
                     "'scarsim --help')\n",
             name);
     return 2;

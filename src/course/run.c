@@ -158,9 +158,13 @@ static scar_status observe(scar_ctx *ctx, void *user, scar_heal *h, scar_course_
             st = sample(ctx, S, h);
         break;
     case SCAR_MARK_SESSION:
+        st = scar_heal_surface(ctx, h, &S->surf);
+        if (!st)
+            st = surface_map(ctx, &S->surf, &r->session_before[session - 1]);
         break;
     case SCAR_MARK_AFTER:
-        st = measure(ctx, S, h, session, &r->sessions[session - 1], NULL, NULL);
+        st = measure(ctx, S, h, session, &r->sessions[session - 1], NULL,
+                     &r->session_after[session - 1]);
         if (!st)
             r->sessions[session - 1].erythema_days = S->erythema_days[session - 1];
         break;
@@ -271,8 +275,10 @@ scar_status scar_run_course(scar_ctx *ctx, const scar_run_spec *spec, scar_run_r
     r->h_mm = t->g.h_mm;
     int ns = pr->sessions > 0 ? pr->sessions : 0;
     r->sessions = scar_calloc(ctx, (size_t)ns + 1, sizeof *r->sessions);
+    r->session_before = scar_calloc(ctx, (size_t)ns + 1, sizeof *r->session_before);
+    r->session_after = scar_calloc(ctx, (size_t)ns + 1, sizeof *r->session_after);
     S.erythema_days = scar_calloc(ctx, (size_t)ns + 1, sizeof *S.erythema_days);
-    if (!r->sessions || !S.erythema_days) {
+    if (!r->sessions || !r->session_before || !r->session_after || !S.erythema_days) {
         st = SCAR_ENOMEM;
         goto done;
     }
@@ -317,6 +323,14 @@ void scar_run_result_destroy(scar_run_result **pr)
     if (!pr || !*pr)
         return;
     scar_run_result *r = *pr;
+    for (size_t k = 0; k < r->nsessions; k++) {
+        if (r->session_before)
+            scar_heightmap_destroy(&r->session_before[k]);
+        if (r->session_after)
+            scar_heightmap_destroy(&r->session_after[k]);
+    }
+    free(r->session_before);
+    free(r->session_after);
     free(r->sessions);
     free(r->scars);
     free(r->ts);

@@ -73,6 +73,9 @@ typedef struct scar_run_result {
     double collagen_change_pct, epidermis_change_pct, elastin_change_pct;
     scar_heightmap *surface_before; /* on the grid, at t = 0 */
     scar_heightmap *surface_after;  /* at the end */
+    /* per session k (0-based): the surface just before its injury and when
+     * its healing has been followed to the next session or the end */
+    scar_heightmap **session_before, **session_after;
     scar_scan_result *scan_before, *scan_after;
     heal_stats stats;
     size_t nx, ny, nz;

@@ -14,6 +14,9 @@
 
 #include <math.h>
 
+/* max without fmax's NaN rules: inlined, where fmax is a library call */
+static inline double max2(double a, double b) { return a > b ? a : b; }
+
 typedef struct chemo {
     const scar_tissue *t;
     const double *C, *q;
@@ -84,12 +87,15 @@ static double fill_q(heal_state *h, chemo *ch, double *q)
                 q[v] = fill > 0.0 ? n * fill : 0.0;
                 idx[0] = i;
                 idx[1] = j;
+                /* positivity: what leaves a voxel in a sub-step is at most
+                 * dt/h times its outgoing face speeds times 2q (the limited
+                 * face value is at most twice the upwind one) */
                 double su = 0.0;
                 for (int a = 0; a < 3; a++) {
                     if (idx[a] > 0)
-                        su += fabs(face_u(ch, v - ch->stride[a], v));
+                        su += max2(-face_u(ch, v - ch->stride[a], v), 0.0);
                     if (idx[a] + 1 < ch->len[a])
-                        su += fabs(face_u(ch, v, v + ch->stride[a]));
+                        su += max2(face_u(ch, v, v + ch->stride[a]), 0.0);
                 }
                 if (su > umax)
                     umax = su;
@@ -141,6 +147,7 @@ long heal_chemotaxis(heal_state *h, double dt)
     double umax = fill_q(h, &ch, h->scratch);
     if (umax == 0.0)
         return 0;
+    /* CFL = 0.5 makes the outflow at most the voxel's content */
     double dt_cfl = p->CFL * g->h_mm / umax;
     long m = (long)ceil(dt / dt_cfl);
     if (m < 1)

@@ -22,6 +22,9 @@
 #include "heal_internal.h"
 
 #include <math.h>
+
+/* max without fmax's NaN rules: inlined, where fmax is a library call */
+static inline double max2(double a, double b) { return a > b ? a : b; }
 #include <omp.h>
 
 /* (e^{-a t} - e^{-b t}) / (b - a), stable when a ~ b (then t e^{-a t}). */
@@ -162,12 +165,12 @@ static long react_plane(heal_state *h, size_t k, const react_k *rk, double *synt
         C[v] = c1;
         if (S) {
             S[v] *= rk->es;
-            mS = fmax(mS, fabs(S[v]));
+            mS = max2(mS, fabs(S[v]));
         }
-        mI = fmax(mI, fabs(I[v]));
-        mM = fmax(mM, fabs(M[v]));
-        mC = fmax(mC, fabs(c1));
-        mN = fmax(mN, fabs(np));
+        mI = max2(mI, fabs(I[v]));
+        mM = max2(mM, fabs(M[v]));
+        mC = max2(mC, fabs(c1));
+        mN = max2(mN, fabs(np));
     }
     *synth += syn;
     *degr += deg;
@@ -237,7 +240,7 @@ void heal_react(heal_state *h, double t0, double dt)
     for (int f = 0; f < HEAL_NDIFF; f++) {
         double m = 0.0;
         for (size_t k = 0; k < g->nz; k++)
-            m = fmax(m, amax[HEAL_NDIFF * k + (size_t)f]);
+            m = max2(m, amax[HEAL_NDIFF * k + (size_t)f]);
         h->field_max[f] = m;
     }
     double vox_mL = g->h_mm * g->h_mm * g->h_mm * 1e-3; /* mm^3 -> mL */

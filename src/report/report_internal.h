@@ -13,4 +13,19 @@ scar_status scar_tissue_write_vti(scar_ctx *ctx, const scar_tissue *t, double da
 scar_status scar_write_pvd(scar_ctx *ctx, const char *path, const char *const *files,
                            const double *days, size_t n);
 
+#include "json.h"
+#include "run.h"
+
+/* summary.json of a run (run_out.c): the keys of DESIGN.md and more. */
+json_t *scar_run_summary_json(scar_ctx *ctx, const scar_run_result *r, const scar_params *p,
+                              const char *scenario);
+/* timeseries.csv of a run, with a header row. */
+scar_status scar_run_write_timeseries(scar_ctx *ctx, const scar_run_result *r, const char *path);
+
+struct scar_scenario;
+/* report.html of a run (run_html.c); pictures are drawn into dir. */
+scar_status scar_run_report_html(scar_ctx *ctx, const scar_run_result *r,
+                                 const struct scar_scenario *sc, const char *dir,
+                                 const char *path);
+
 #endif /* SCAR_REPORT_INTERNAL_H */

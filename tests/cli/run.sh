@@ -25,7 +25,7 @@ expect_fail() {
 
 # -- usage -------------------------------------------------------------------
 "$S" --help >"$T/out" 2>&1 && grep -q "scan" "$T/out" && ok "help" || bad "help"
-for c in synth scan demo; do
+for c in synth scan demo run verify bench; do
   "$S" $c --help >"$T/out" 2>&1 && grep -q "Usage: scarsim $c" "$T/out" && ok "$c --help" || bad "$c --help"
 done
 expect_fail "unknown command" 2 "unknown command 'frobnicate'" "$S" frobnicate
@@ -116,11 +116,78 @@ else
   bad "stored result tests/cli/expected/scan_seed7.json missing"
 fi
 
-out=$("$S" demo --out "$T/demo" 2>"$T/err")
+# -- verify, run, demo ---------------------------------------------------------
+"$S" verify --quick --json >"$T/verify.json" 2>"$T/err" \
+  && python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); assert d["pass"] and len(d["checks"]) >= 10' "$T/verify.json" \
+  && ok "verify --quick passes" || bad "verify --quick passes: $(tail -3 "$T/err")"
+
+cat >"$T/sc.json" <<'JSON'
+{ "skin": { "synth": {"scars": {"boxcar": 1, "rolling": 1}, "size_mm": [12, 9], "px_um": 25, "seed": 4},
+            "region": "cheek", "fitzpatrick": 3, "age": 28 },
+  "protocol": { "device": "roller", "needle_mm": 1.5, "sessions": 2, "interval_weeks": 2,
+                "adjuncts": ["prp_topical"], "follow_up_weeks": 2 },
+  "grid": { "dx_um": 100 },
+  "output": { "vti_days": [1, 14] } }
+JSON
+"$S" run "$T/sc.json" --out "$T/run1" --json --threads 1 >"$T/run1.json" 2>"$T/err" \
+  && ok "run --json runs" || bad "run --json runs: $(tail -3 "$T/err")"
+python3 - "$T/run1.json" "$T/run1" <<'PY' && ok "run: summary keys and files" || bad "run: summary keys and files"
+import json, os, sys
+d = json.load(open(sys.argv[1])); out = sys.argv[2]
+assert d == json.load(open(os.path.join(out, "summary.json")))
+keys = ("day", "mean_depth_mm", "volume_mm3", "improvement_pct", "goodman_baron_quantitative", "erythema_days")
+assert len(d["sessions"]) == 2
+for s in d["sessions"] + [d["final"]]:
+    for k in keys:
+        assert k in s, k
+for k in ("collagen_change_pct", "epidermis_change_pct", "params"):
+    assert k in d, k
+assert d["final"]["day"] == 28
+for f in ("timeseries.csv", "params.csv", "report.html", "surface_start.gsf", "surface_session1_before.gsf",
+          "surface_session2_after.gsf", "surface_end.gsf", "scars.png", "scars.svg", "tissue.pvd"):
+    assert os.path.getsize(os.path.join(out, f)) > 0, f
+head = open(os.path.join(out, "timeseries.csv")).readline()
+assert head.startswith("day,erythema"), head
+assert "not a substitute" in open(os.path.join(out, "report.html")).read()
+vtis = [f for f in os.listdir(out) if f.endswith(".vti")]
+assert len(vtis) == 2, vtis
+PY
+if python3 -c 'import vtk' 2>/dev/null; then
+  python3 - "$T/run1" <<'PY' && ok "run: .vti opens in VTK (ParaView's reader)" || bad "run: .vti opens in VTK"
+import os, sys, vtk
+out = sys.argv[1]
+for f in sorted(os.listdir(out)):
+    if not f.endswith(".vti"):
+        continue
+    r = vtk.vtkXMLImageDataReader(); r.SetFileName(os.path.join(out, f)); r.Update()
+    img = r.GetOutput(); cd = img.GetCellData()
+    assert img.GetNumberOfCells() > 0
+    for name in ("layer", "damage", "growth_factor", "fibroblasts", "collagen_I", "elastin"):
+        assert cd.GetArray(name) is not None, name
+    rng = cd.GetArray("collagen_I").GetRange()
+    assert rng[1] > 100, rng
+PY
+else
+  echo "[   SKIP   ] run: .vti opens in VTK (python3-vtk9 not installed)"
+fi
+"$S" run "$T/sc.json" --out "$T/run2" --json --threads 2 >"$T/run2.json" 2>/dev/null
+python3 - "$T/run1.json" "$T/run2.json" <<'PY' && ok "run: 1 and 2 threads give the same outcomes" || bad "run: 1 and 2 threads give the same outcomes"
+import json, sys
+a, b = (json.load(open(p)) for p in sys.argv[1:3])
+for k in ("baseline", "sessions", "final", "scars", "collagen_change_pct", "epidermis_change_pct"):
+    assert a[k] == b[k], k
+PY
+printf '{"skin": {"synth": {}}, "protocol": {"device": "pen", "needle_mm": 9, "sessions": 1}}' >"$T/bad.json"
+expect_fail "run: bad scenario names file and field" 2 "bad.json:1:" "$S" run "$T/bad.json" --out "$T/badrun"
+[ ! -e "$T/badrun/summary.json" ] && ok "run: no summary after a refused scenario" || bad "run: no summary after a refused scenario"
+expect_fail "run: missing scenario" 2 "$T/none.json" "$S" run "$T/none.json" --out "$T/x"
+expect_fail "run: no output folder" 2 "expected an output folder" "$S" run "$T/sc.json"
+
+out=$("$S" demo --quick --out "$T/demo" 2>"$T/err")
 if [ "$out" = "$T/demo/report.html" ] && grep -q "not a substitute" "$T/demo/report.html" \
    && grep -q "data:image/png;base64" "$T/demo/report.html"; then ok "demo writes its report"
 else bad "demo writes its report: $out $(cat "$T/err")"; fi
-for f in skin.gsf skin.truth.json scan.json scan.png; do
+for f in scenario.json summary.json timeseries.csv surface_start.gsf surface_end.gsf params.csv; do
   [ -s "$T/demo/$f" ] && ok "demo writes $f" || bad "demo writes $f"
 done
 [ -z "$(find "$T" -name '*.tmp-*')" ] && ok "no temporaries left" || bad "no temporaries left"

@@ -1,0 +1,56 @@
+/*
+ * scenario.h — the scenario file of `scarsim run` (JSON or YAML, read with
+ * libfyaml) as a struct: the skin, the protocol, the grid, parameter
+ * overrides and outputs (DESIGN.md "Input files", docs/scenario.md).
+ *
+ * Every refusal is SCAR_EINPUT with the scenario's name as the file, the
+ * 1-based line and column of the offending node, the field as a dotted path
+ * ("protocol.needle_mm", "skin.synth.size_mm[1]", "params.D_c") and a
+ * message "expected X, found Y".  Unknown keys are refused with the closest
+ * known key suggested, so a typo is never silently ignored.  Nothing is
+ * printed: libfyaml's own diagnostics are collected and turned into that
+ * one error.
+ */
+#ifndef SCAR_SCENARIO_H
+#define SCAR_SCENARIO_H
+
+#include "course.h"
+#include "params_api.h"
+
+/* Refused before parsing: a scenario is a page of text. */
+#define SCAR_SCENARIO_MAX_BYTES (1u << 20)
+/* At most this many snapshot days under output.vti_days. */
+#define SCAR_SCENARIO_MAX_VTI 64
+
+typedef struct scar_scenario {
+    char *path;                /* the file read (or the name given to parse) */
+    bool has_synth;            /* skin.synth given (else skin.surface) */
+    scar_synth_spec synth;     /* scar_synth_spec_default, then the file's values */
+    char *surface_path;        /* resolved relative to the scenario's folder; NULL with synth */
+    const scar_region *region; /* scar_region_find; cheek by default */
+    int fitzpatrick;           /* 1-6 */
+    double age_y;
+    scar_protocol protocol; /* device from scar_device_default(kind, params) then the
+                               file's settings; interval and follow-up in days */
+    double dx_um;           /* voxel edge of the tissue grid */
+    scar_params *params;    /* effective parameters: defaults + overrides, checked */
+    double *vti_days;       /* tissue snapshot days for ParaView; NULL when none */
+    size_t nvti;
+    bool has_seed; /* a top-level seed was given (the CLI's --seed wins) */
+    uint64_t seed;
+} scar_scenario;
+
+/* Reads and validates a scenario file.  JSON when the name ends in ".json"
+ * (strict: no comments, no trailing commas), YAML otherwise (which also
+ * reads JSON).  On success *out is owned by the caller. */
+scar_status scar_scenario_read(scar_ctx *ctx, const char *path, scar_scenario **out);
+
+/* The same from memory (the web API): len bytes of text, NUL not needed;
+ * name is used in messages, chooses JSON or YAML like a path does and is the
+ * base of a relative skin.surface (NULL: "scenario"). */
+scar_status scar_scenario_parse(scar_ctx *ctx, const char *text, size_t len, const char *name,
+                                scar_scenario **out);
+
+void scar_scenario_destroy(scar_scenario **s); /* accepts NULL */
+
+#endif /* SCAR_SCENARIO_H */

@@ -1,0 +1,263 @@
+/*
+ * run_report.c — `scarsim run` as one library call: read the scenario, make
+ * or read the skin, run the course, and write the run's folder: summary.json,
+ * timeseries.csv, params.csv, the surfaces before and after each session
+ * (.gsf, open in Gwyddion), tissue snapshots for ParaView (.vti + .pvd),
+ * plots (PNG and SVG) and report.html.
+ */
+#include "json.h"
+#include "params.h"
+#include "plot.h"
+#include "report_internal.h"
+#include "scenario.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+typedef struct run_files {
+    const char *dir;
+    char **vti;
+    double *vti_days;
+    size_t nvti, cap;
+} run_files;
+
+static char *join(scar_ctx *ctx, const char *dir, const char *name)
+{
+    size_t n = strlen(dir) + strlen(name) + 2;
+    char *p = scar_malloc(ctx, n);
+    if (p)
+        snprintf(p, n, "%s/%s", dir, name);
+    return p;
+}
+
+static scar_status write_snapshot(scar_ctx *ctx, void *user, const scar_tissue *t, double day)
+{
+    run_files *F = user;
+    if (F->nvti == F->cap) {
+        size_t cap = F->cap ? 2 * F->cap : 8;
+        char **v = scar_realloc(ctx, F->vti, cap * sizeof *v);
+        if (!v)
+            return SCAR_ENOMEM;
+        F->vti = v;
+        double *d = scar_realloc(ctx, F->vti_days, cap * sizeof *d);
+        if (!d)
+            return SCAR_ENOMEM;
+        F->vti_days = d;
+        F->cap = cap;
+    }
+    char name[64];
+    snprintf(name, sizeof name, "tissue_day%07.2f.vti", day);
+    char *path = join(ctx, F->dir, name);
+    if (!path)
+        return SCAR_ENOMEM;
+    scar_status st = scar_tissue_write_vti(ctx, t, day, path);
+    if (st) {
+        free(path);
+        return st;
+    }
+    F->vti[F->nvti] = path;
+    F->vti_days[F->nvti++] = day;
+    return SCAR_OK;
+}
+
+static scar_status write_named(scar_ctx *ctx, const char *dir, const char *name,
+                               const scar_heightmap *hm)
+{
+    char *p = join(ctx, dir, name);
+    if (!p)
+        return SCAR_ENOMEM;
+    scar_status st = scar_heightmap_write(ctx, hm, p, NULL);
+    free(p);
+    return st;
+}
+
+static scar_status write_surfaces(scar_ctx *ctx, const char *dir, const scar_run_result *r)
+{
+    scar_status st = write_named(ctx, dir, "surface_start.gsf", r->surface_before);
+    char name[64];
+    for (size_t k = 0; !st && k < r->nsessions; k++) {
+        snprintf(name, sizeof name, "surface_session%zu_before.gsf", k + 1);
+        if (r->session_before[k])
+            st = write_named(ctx, dir, name, r->session_before[k]);
+        snprintf(name, sizeof name, "surface_session%zu_after.gsf", k + 1);
+        if (!st && r->session_after[k])
+            st = write_named(ctx, dir, name, r->session_after[k]);
+    }
+    if (!st)
+        st = write_named(ctx, dir, "surface_end.gsf", r->surface_after);
+    return st;
+}
+
+/* depth.png/svg: scar volume and improvement at each measurement;
+ * timecourse.png/svg: the tissue's daily response. */
+static scar_status write_plots(scar_ctx *ctx, const char *dir, const scar_run_result *r,
+                               const scar_scenario *sc)
+{
+    size_t n = r->nsessions + 2;
+    double *x = scar_malloc(ctx, n * sizeof *x), *v = scar_malloc(ctx, n * sizeof *v),
+           *im = scar_malloc(ctx, n * sizeof *im), *dp = scar_malloc(ctx, n * sizeof *dp);
+    double *marks = scar_malloc(ctx, (r->nsessions + 1) * sizeof *marks);
+    double *td = scar_malloc(ctx, (r->nts + 1) * sizeof *td),
+           *te = scar_malloc(ctx, (r->nts + 1) * sizeof *te),
+           *tc = scar_malloc(ctx, (r->nts + 1) * sizeof *tc),
+           *tf = scar_malloc(ctx, (r->nts + 1) * sizeof *tf),
+           *tr = scar_malloc(ctx, (r->nts + 1) * sizeof *tr);
+    scar_status st = SCAR_ENOMEM;
+    char *p = NULL;
+    if (!x || !v || !im || !dp || !marks || !td || !te || !tc || !tf || !tr)
+        goto done;
+    size_t k = 0;
+    const scar_outcome *o = &r->baseline;
+    x[k] = o->day, v[k] = o->volume_mm3, im[k] = o->improvement_pct, dp[k++] = o->mean_depth_mm;
+    for (size_t i = 0; i < r->nsessions; i++) {
+        o = &r->sessions[i];
+        x[k] = o->day, v[k] = o->volume_mm3, im[k] = o->improvement_pct;
+        dp[k++] = o->mean_depth_mm;
+        marks[i] = scar_protocol_session_day(&sc->protocol, (int)i + 1);
+    }
+    if (r->nsessions == 0) {
+        o = &r->final;
+        x[k] = o->day, v[k] = o->volume_mm3, im[k] = o->improvement_pct;
+        dp[k++] = o->mean_depth_mm;
+    }
+    static const char *const ext[2] = {"png", "svg"};
+    char name[64];
+    scar_plot_series s1[2] = {
+        {.label = "scar volume (mm³)", .x = x, .y = v, .n = k, .markers = true},
+        {.label = "mean scar depth (mm)", .x = x, .y = dp, .n = k, .markers = true, .dashed = true}};
+    scar_plot pl = {.title = "Atrophic scars measured on the simulated surface",
+                    .x_label = "day", .y_label = "mm³ / mm", .series = s1, .nseries = 2,
+                    .x_marks = marks, .nx_marks = r->nsessions, .x_marks_label = "session",
+                    .y_from_zero = true, .note = SCAR_DISCLAIMER};
+    scar_plot_series s2 = {.label = "improvement of scar volume (%)", .x = x, .y = im, .n = k,
+                           .markers = true};
+    scar_plot pi = pl;
+    pi.title = "Improvement against the scars before treatment";
+    pi.y_label = "improvement (%)";
+    pi.series = &s2;
+    pi.nseries = 1;
+    for (size_t i = 0; i < r->nts; i++) {
+        td[i] = r->ts[i].day;
+        te[i] = 100.0 * r->ts[i].erythema;
+        tc[i] = r->ts[i].collagen_pct;
+        tf[i] = r->ts[i].fibroblast_pct;
+        tr[i] = r->ts[i].surface_gain_um;
+    }
+    scar_plot_series s3[4] = {
+        {.label = "erythema signal (x100)", .x = td, .y = te, .n = r->nts},
+        {.label = "papillary collagen change (%)", .x = td, .y = tc, .n = r->nts},
+        {.label = "papillary fibroblast change (%)", .x = td, .y = tf, .n = r->nts, .dashed = true},
+        {.label = "scar floor rise vs skin (um)", .x = td, .y = tr, .n = r->nts}};
+    scar_plot pt = pl;
+    pt.title = "What happens under the skin";
+    pt.y_label = "change";
+    pt.series = s3;
+    pt.nseries = 4;
+    pt.y_from_zero = true;
+    const scar_plot *plots[3] = {&pl, &pi, &pt};
+    static const char *const stem[3] = {"scars", "improvement", "timecourse"};
+    st = SCAR_OK;
+    for (int q = 0; q < 3 && !st; q++)
+        for (int e = 0; e < 2 && !st; e++) {
+            snprintf(name, sizeof name, "%s.%s", stem[q], ext[e]);
+            p = join(ctx, dir, name);
+            st = p ? scar_plot_write(ctx, plots[q], p, 900, 520) : SCAR_ENOMEM;
+            free(p);
+            p = NULL;
+        }
+done:
+    free(x), free(v), free(im), free(dp), free(marks);
+    free(td), free(te), free(tc), free(tf), free(tr);
+    return st;
+}
+
+static scar_status make_skin(scar_ctx *ctx, const scar_scenario *sc, scar_heightmap **hm)
+{
+    if (sc->has_synth) {
+        scar_scar_list truth = {0};
+        scar_status st = scar_synth(ctx, &sc->synth, hm, &truth);
+        scar_scar_list_clear(&truth);
+        return st;
+    }
+    scar_read_opts ro;
+    scar_read_opts_default(&ro);
+    return scar_heightmap_read(ctx, sc->surface_path, &ro, hm);
+}
+
+scar_status scar_run(scar_ctx *ctx, const char *scenario_path, const char *out_dir,
+                     bool seed_given, char **summary_text)
+{
+    *summary_text = NULL;
+    scar_scenario *sc = NULL;
+    scar_heightmap *hm = NULL;
+    scar_run_result *r = NULL;
+    json_t *sum = NULL;
+    run_files F = {.dir = out_dir};
+    char *p = NULL;
+    scar_status st = scar_scenario_read(ctx, scenario_path, &sc);
+    if (st)
+        goto done;
+    if (!seed_given && sc->has_seed)
+        scar_ctx_set_seed(ctx, sc->seed);
+    if ((st = make_skin(ctx, sc, &hm)) || (st = scar_mkdir_p(ctx, out_dir)))
+        goto done;
+    scar_run_spec rs = {.surface = hm, .region = sc->region, .fitzpatrick = sc->fitzpatrick,
+                        .age_y = sc->age_y, .protocol = sc->protocol, .dx_um = sc->dx_um,
+                        .params = sc->params, .vti_days = sc->vti_days, .nvti = sc->nvti,
+                        .snapshot = write_snapshot, .user = &F, .sample_days = 1.0};
+    if ((st = scar_run_course(ctx, &rs, &r)))
+        goto done;
+    sum = scar_run_summary_json(ctx, r, sc->params, scenario_path);
+    if (!sum) {
+        st = scar_ctx_error(ctx)->status ? scar_ctx_error(ctx)->status : SCAR_ENOMEM;
+        goto done;
+    }
+    if ((st = scar_json_dumps(ctx, sum, summary_text)))
+        goto done;
+    if ((st = write_surfaces(ctx, out_dir, r)) || (st = write_plots(ctx, out_dir, r, sc)))
+        goto done;
+    if (F.nvti) {
+        if (!(p = join(ctx, out_dir, "tissue.pvd"))) {
+            st = SCAR_ENOMEM;
+            goto done;
+        }
+        if ((st = scar_write_pvd(ctx, p, (const char *const *)F.vti, F.vti_days, F.nvti)))
+            goto done;
+        free(p);
+        p = NULL;
+    }
+#define WRITE(name, call)                                                                  \
+    do {                                                                                   \
+        if (!(p = join(ctx, out_dir, name))) {                                             \
+            st = SCAR_ENOMEM;                                                              \
+            goto done;                                                                     \
+        }                                                                                  \
+        if ((st = (call)))                                                                 \
+            goto done;                                                                     \
+        free(p);                                                                           \
+        p = NULL;                                                                          \
+    } while (0)
+    WRITE("timeseries.csv", scar_run_write_timeseries(ctx, r, p));
+    WRITE("params.csv", scar_params_write_csv(ctx, sc->params, p));
+    WRITE("report.html", scar_run_report_html(ctx, r, sc, out_dir, p));
+    /* the summary last: its presence says the folder is complete */
+    WRITE("summary.json", scar_json_write_file(ctx, sum, p));
+#undef WRITE
+done:
+    if (st) {
+        free(*summary_text);
+        *summary_text = NULL;
+    }
+    free(p);
+    for (size_t i = 0; i < F.nvti; i++)
+        free(F.vti[i]);
+    free(F.vti);
+    free(F.vti_days);
+    json_decref(sum);
+    scar_run_result_destroy(&r);
+    scar_heightmap_destroy(&hm);
+    scar_scenario_destroy(&sc);
+    return st;
+}
