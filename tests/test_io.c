@@ -124,19 +124,22 @@ static void x3p_xml(char *buf, size_t n, const char *feature, const char *sx, co
 
 #define LINK "<DataLink><PointDataLink>bindata/data.bin</PointDataLink></DataLink>"
 
-/* An 8- or 16-bit PNG of colour type c (grey or RGB), values v (grey level
- * per pixel, repeated for RGB), with optional tEXt key/value. */
-static void write_png(const char *path, int w, int h, int depth, int c, const unsigned *v,
-                      const char *key, const char *val)
+/* An 8- or 16-bit PNG (at most 64 x 16) of colour type c (grey or RGB),
+ * Adam7-interlaced or not, values v (grey level per pixel, repeated for
+ * RGB), with an optional tEXt key/value. */
+static void write_png(const char *path, int w, int h, int depth, int c, bool adam7,
+                      const unsigned *v, const char *key, const char *val)
 {
+    assert_true(w <= 64 && h <= 16);
     FILE *f = fopen(path, "wb");
     assert_non_null(f);
     png_structp png = png_create_write_struct(PNG_LIBPNG_VER_STRING, NULL, NULL, NULL);
     png_infop info = png_create_info_struct(png);
     assert_int_equal(setjmp(png_jmpbuf(png)), 0);
     png_init_io(png, f);
-    png_set_IHDR(png, info, (png_uint_32)w, (png_uint_32)h, depth, c, PNG_INTERLACE_NONE,
-                 PNG_COMPRESSION_TYPE_DEFAULT, PNG_FILTER_TYPE_DEFAULT);
+    png_set_IHDR(png, info, (png_uint_32)w, (png_uint_32)h, depth, c,
+                 adam7 ? PNG_INTERLACE_ADAM7 : PNG_INTERLACE_NONE, PNG_COMPRESSION_TYPE_DEFAULT,
+                 PNG_FILTER_TYPE_DEFAULT);
     char k[80], t[80];
     png_text text = {.compression = PNG_TEXT_COMPRESSION_NONE, .key = k, .text = t};
     if (key) {
@@ -146,12 +149,14 @@ static void write_png(const char *path, int w, int h, int depth, int c, const un
     }
     png_write_info(png, info);
     int ch = c == PNG_COLOR_TYPE_RGB ? 3 : 1, bps = depth / 8;
-    unsigned char row[64 * 3 * 2];
+    static unsigned char img[16][64 * 3 * 2];
+    png_bytep rows[16];
     for (int j = 0; j < h; j++) {
+        rows[j] = img[j];
         for (int i = 0; i < w; i++)
             for (int q = 0; q < ch; q++) {
                 unsigned g = v[j * w + i];
-                unsigned char *p = row + (i * ch + q) * bps;
+                unsigned char *p = img[j] + (i * ch + q) * bps;
                 if (bps == 2) {
                     p[0] = (unsigned char)(g >> 8);
                     p[1] = (unsigned char)g;
@@ -159,8 +164,8 @@ static void write_png(const char *path, int w, int h, int depth, int c, const un
                     p[0] = (unsigned char)g;
                 }
             }
-        png_write_row(png, row);
     }
+    png_write_image(png, rows); /* does the interlace passes */
     png_write_end(png, NULL);
     png_destroy_write_struct(&png, &info);
     fclose(f);
@@ -216,7 +221,7 @@ static void check_provenance(const char *path)
         assert_true(fread(head, 1, sizeof head - 1, f) > 100);
         fclose(f);
         static const char *const want[] = {"XYUnits = m\n", "ZUnits = m\n",
-                                           "Title = ", "ScarsimVersion = " SCAR_VERSION};
+                                           "Title = ", ("ScarsimVersion = " SCAR_VERSION)};
         for (size_t i = 0; i < 4; i++)
             if (!strstr(head, want[i]))
                 fail_msg("GSF header lacks '%s'", want[i]);
@@ -332,7 +337,8 @@ static void png_round_trip_within_half_a_level(void **state)
     scar_ctx_destroy(&ctx);
 }
 
-/* PNG from elsewhere: the scale comes from the options. */
+/* PNG from elsewhere (8-bit; 16-bit interlaced): the scale comes from the
+ * options. */
 static void png_scale_from_options(void **state)
 {
     (void)state;
@@ -342,8 +348,8 @@ static void png_scale_from_options(void **state)
     tu_path(p8, sizeof p8, dir, "g8.png");
     tu_path(p16, sizeof p16, dir, "g16.png");
     const unsigned v[6] = {0, 1, 2, 100, 200, 255}, w[6] = {0, 1, 300, 40000, 65534, 65535};
-    write_png(p8, 3, 2, 8, PNG_COLOR_TYPE_GRAY, v, NULL, NULL);
-    write_png(p16, 3, 2, 16, PNG_COLOR_TYPE_GRAY, w, NULL, NULL);
+    write_png(p8, 3, 2, 8, PNG_COLOR_TYPE_GRAY, false, v, NULL, NULL);
+    write_png(p16, 3, 2, 16, PNG_COLOR_TYPE_GRAY, true, w, NULL, NULL);
     scar_read_opts o;
     scar_read_opts_default(&o);
     BAD(ctx, p16, &o, "--px-um", "--z-step-um");
@@ -360,6 +366,15 @@ static void png_scale_from_options(void **state)
     assert_int_equal(scar_heightmap_read(ctx, p16, &o, &hm), SCAR_OK);
     for (int k = 0; k < 6; k++)
         assert_true(hm->z_um[k] == (float)(-3 + 0.5 * w[k]));
+    scar_heightmap_destroy(&hm);
+    unsigned big[13 * 9];
+    for (unsigned k = 0; k < 13 * 9; k++)
+        big[k] = k * 523u % 65536u;
+    write_png(p16, 13, 9, 16, PNG_COLOR_TYPE_GRAY, true, big, NULL, NULL);
+    assert_int_equal(scar_heightmap_read(ctx, p16, &o, &hm), SCAR_OK);
+    assert_true(hm->nx == 13 && hm->ny == 9);
+    for (int k = 0; k < 13 * 9; k++)
+        assert_true(hm->z_um[k] == (float)(-3 + 0.5 * big[k]));
     scar_heightmap_destroy(&hm);
     rm_rf(dir);
     scar_ctx_destroy(&ctx);
@@ -408,6 +423,14 @@ static void units_are_converted(void **state)
     o.z_unit = "mm";
     assert_int_equal(scar_heightmap_read(ctx, p, &o, &hm), SCAR_OK);
     assert_true(hm->z_um[0] == 1.5e6f && hm->z_um[3] == 1e6f);
+    scar_heightmap_destroy(&hm);
+    /* Spreadsheet habits: a byte-order mark, CRLF, a trailing separator. */
+    tu_path(p, sizeof p, dir, "excel.csv");
+    const char *bom = "\xef\xbb\xbf# scarsim heightmap px_um=5 x0_um=-2.5\r\n1;2;\r\n3;4;\r\n";
+    tu_write(p, bom, strlen(bom));
+    assert_int_equal(scar_heightmap_read(ctx, p, NULL, &hm), SCAR_OK);
+    assert_true(hm->nx == 2 && hm->ny == 2 && hm->dx_um == 5 && hm->x0_um == -2.5);
+    assert_true(hm->z_um[3] == 4.0f);
     scar_heightmap_destroy(&hm);
     /* A plain CSV is micrometres at the --px-um given. */
     tu_path(p, sizeof p, dir, "plain.csv");
@@ -636,10 +659,10 @@ static void png_bad_input(void **state)
     tu_write(p, "GIF89a..", 8);
     BAD(ctx, p, &o, "PNG signature");
     tu_path(p, sizeof p, dir, "rgb.png");
-    write_png(p, 2, 2, 8, PNG_COLOR_TYPE_RGB, v, NULL, NULL);
+    write_png(p, 2, 2, 8, PNG_COLOR_TYPE_RGB, false, v, NULL, NULL);
     BAD(ctx, p, &o, "greyscale", "colour (RGB)");
     tu_path(p, sizeof p, dir, "text_bad.png");
-    write_png(p, 2, 2, 16, PNG_COLOR_TYPE_GRAY, v, "scarsim:px_um", "-4");
+    write_png(p, 2, 2, 16, PNG_COLOR_TYPE_GRAY, false, v, "scarsim:px_um", "-4");
     BAD(ctx, p, NULL, "scarsim:px_um", "found '-4'");
     tu_path(p, sizeof p, dir, "trunc.png");
     scar_heightmap *hm = make_map(ctx, 40, 40, 10, 10);
@@ -649,7 +672,7 @@ static void png_bad_input(void **state)
     BAD(ctx, p, NULL, "truncated");
     o.px_um = -2;
     tu_path(p, sizeof p, dir, "g.png");
-    write_png(p, 2, 2, 8, PNG_COLOR_TYPE_GRAY, v, NULL, NULL);
+    write_png(p, 2, 2, 8, PNG_COLOR_TYPE_GRAY, false, v, NULL, NULL);
     BAD(ctx, p, &o, "--px-um", "found -2");
     rm_rf(dir);
     scar_ctx_destroy(&ctx);

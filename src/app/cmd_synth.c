@@ -158,14 +158,15 @@ int cmd_synth(scar_ctx *ctx, int argc, char **argv)
             goto done;
         }
     }
-    /* Truth first: if the surface then fails, the truth is removed too, so a
-     * failed run leaves neither. */
-    if (scar_write_file(ctx, truth_path, json, strlen(json))) {
+    /* The surface first, so an unwritable output names the file the user
+     * gave; if the truth then fails, the surface is removed too, so a failed
+     * run leaves neither. */
+    if (scar_heightmap_write(ctx, hm, out, NULL)) {
         rc = cli_fail(ctx, "synth");
         goto done;
     }
-    if (scar_heightmap_write(ctx, hm, out, NULL)) {
-        remove(truth_path);
+    if (scar_write_file(ctx, truth_path, json, strlen(json))) {
+        remove(out);
         rc = cli_fail(ctx, "synth");
         goto done;
     }

@@ -294,7 +294,8 @@ static scar_status advance_with_snapshots(scar_ctx *ctx, scar_heal *h, double t_
 {
     for (size_t i = 0; i < o->nsnapshots; i++) {
         double ts = o->snapshot_days[i];
-        if (ts <= scar_heal_time(h) + 1e-12 || ts >= t_end - 1e-12)
+        /* a snapshot on the day of an event sees the tissue just before it */
+        if (ts <= scar_heal_time(h) + 1e-12 || ts > t_end + 1e-12)
             continue;
         scar_status st = advance(ctx, h, ts, dt, o, total, w);
         if (!st)
