@@ -67,4 +67,10 @@ void scar_progress(scar_ctx *ctx, const char *task, double fraction);
 /* snprintf into a fixed buffer, truncating safely. */
 void scar_strlcpy(char *dst, const char *src, size_t n);
 
+/* Levenshtein distance where a change of case costs 1 and any other edit 2
+ * (for "did you mean" suggestions), on the first 63 bytes of each. */
+unsigned scar_edit_distance(const char *a, const char *b);
+/* "dir/name", allocated (NULL with ctx's error set when memory runs out). */
+char *scar_path_join(scar_ctx *ctx, const char *dir, const char *name);
+
 #endif /* SCAR_CORE_H */

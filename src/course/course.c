@@ -38,6 +38,8 @@ void scar_course_opts_default(const scar_params *p, scar_course_opts *o)
     /* d falls by e^-42 and M by e^-8 in 14 days (k_d 3, delta_M 0.6 /day);
      * the slow rates left are <= 0.2 /day, so a half-day step keeps each
      * step's relative change under 10% (docs/engine.md, "Time steps") */
+    o->settle_days = 3.0;
+    o->dt_mid = fmax(p->dt_max, 0.25);
     o->quiet_after_days = 14.0;
     o->dt_quiet = fmax(p->dt_max, 0.5);
 }
@@ -273,8 +275,11 @@ static scar_status advance(scar_ctx *ctx, scar_heal *h, double t_end, double *dt
         if (st)
             return st;
         watch_erythema(h, o, w);
-        bool quiet = scar_heal_time(h) - w->t_session >= o->quiet_after_days;
-        *dt = fmin(*dt * o->dt_growth, quiet ? o->dt_quiet : o->dt_max);
+        double since = scar_heal_time(h) - w->t_session;
+        double cap = since >= o->quiet_after_days ? o->dt_quiet
+                     : since >= o->settle_days    ? o->dt_mid
+                                                  : o->dt_max;
+        *dt = fmin(*dt * o->dt_growth, cap);
         if (t_total > 0)
             scar_progress(ctx, "course", scar_heal_time(h) / t_total);
     }

@@ -49,11 +49,13 @@ typedef scar_status (*scar_course_observer)(scar_ctx *ctx, void *user, scar_heal
 
 typedef struct scar_course_opts {
     double dt_min, dt_max, dt_growth;
-    /* Multi-rate stepping: from quiet_after_days after the last event (the
-     * damage, inflammation and macrophages are gone by then) only the slow
-     * relaxations of fibroblasts, matrix and epidermis remain, and the step
-     * may grow to dt_quiet.  dt_quiet = dt_max switches this off. */
-    double quiet_after_days, dt_quiet;
+    /* Multi-rate stepping.  After an event the step is capped at dt_max for
+     * settle_days (damage, clot factor, the first inflammation), at dt_mid
+     * until quiet_after_days (macrophages and growth factor fall with rates
+     * <= 0.6 /day), then at dt_quiet: only the slow relaxations of
+     * fibroblasts, matrix and epidermis remain.  Setting dt_mid and dt_quiet
+     * to dt_max switches this off (docs/engine.md, "Steps"). */
+    double settle_days, dt_mid, quiet_after_days, dt_quiet;
     const double *snapshot_days;
     size_t nsnapshots;
     scar_course_observer observe;

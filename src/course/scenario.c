@@ -550,33 +550,6 @@ static const char *name_at(const names *ns, size_t i)
     return ns->v ? ns->v[i] : ns->at(i);
 }
 
-/* Levenshtein distance where a change of case costs 1 and any other edit 2
- * (as params.c does for parameter names), on the first 63 bytes. */
-static unsigned edit_distance(const char *a, const char *b)
-{
-    enum { N = 64 };
-    size_t na = strnlen(a, N - 1), nb = strnlen(b, N - 1);
-    unsigned prev[N], cur[N];
-    for (size_t j = 0; j <= nb; j++)
-        prev[j] = 2u * (unsigned)j;
-    for (size_t i = 1; i <= na; i++) {
-        cur[0] = 2u * (unsigned)i;
-        for (size_t j = 1; j <= nb; j++) {
-            unsigned sub = a[i - 1] == b[j - 1] ? 0u
-                           : tolower((unsigned char)a[i - 1]) == tolower((unsigned char)b[j - 1])
-                               ? 1u
-                               : 2u;
-            unsigned best = prev[j - 1] + sub;
-            if (prev[j] + 2u < best)
-                best = prev[j] + 2u;
-            if (cur[j - 1] + 2u < best)
-                best = cur[j - 1] + 2u;
-            cur[j] = best;
-        }
-        memcpy(prev, cur, (nb + 1) * sizeof prev[0]);
-    }
-    return prev[nb];
-}
 
 /* True when the shorter of a and b (two characters at least) begins the
  * longer, ignoring case: "dx" for "dx_um", "stroke" for "stroke_hz". */
@@ -594,7 +567,7 @@ static const char *suggestion(char *buf, size_t n, const char *s, const names *n
     unsigned limit = 2u * (unsigned)(len / 3 > 1 ? len / 3 : 1), best_d = ~0u;
     const char *best = NULL;
     for (size_t i = 0; i < ns->n; i++) {
-        unsigned d = prefix_related(s, name_at(ns, i)) ? 1u : edit_distance(s, name_at(ns, i));
+        unsigned d = prefix_related(s, name_at(ns, i)) ? 1u : scar_edit_distance(s, name_at(ns, i));
         if (d < best_d) {
             best_d = d;
             best = name_at(ns, i);

@@ -41,20 +41,6 @@ double scar_heal_epidermal_damage_max(const scar_heal *h)
     return m;
 }
 
-/* Full value of a field in a voxel (baseline + departure). */
-static double full(const scar_tissue *t, scar_field f, size_t v)
-{
-    double x = t->f[f] ? t->f[f][v] : 0.0;
-    switch (f) {
-    case SCAR_F_C: return x + t->p->c0;
-    case SCAR_F_N: return x + scar_tissue_n_base(t, v);
-    case SCAR_F_RHO3: return x + t->p->theta3 * scar_tissue_rho_base(t, v);
-    case SCAR_F_RHO1: return x + (1.0 - t->p->theta3) * scar_tissue_rho_base(t, v);
-    case SCAR_F_E: return x + scar_tissue_e_base(t, v);
-    default: return x;
-    }
-}
-
 scar_status scar_heal_layer_means(const scar_heal *h, double z_from_mm, double z_to_mm,
                                   int where, scar_layer_means *out)
 {
@@ -76,7 +62,7 @@ scar_status scar_heal_layer_means(const scar_heal *h, double z_from_mm, double z
             if (zp >= z_to_mm)
                 break;
             for (int f = 0; f < SCAR_F_COUNT; f++) {
-                double x = full(t, (scar_field)f, v);
+                double x = scar_tissue_full_value(t, (scar_field)f, v);
                 sum[f] += x;
                 base[f] += x - (t->f[f] ? t->f[f][v] : 0.0);
             }

@@ -13,15 +13,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-static char *join(scar_ctx *ctx, const char *dir, const char *name)
-{
-    size_t n = strlen(dir) + strlen(name) + 2;
-    char *p = scar_malloc(ctx, n);
-    if (p)
-        snprintf(p, n, "%s/%s", dir, name);
-    return p;
-}
-
 static void setup(FILE *f, const scar_scenario *sc)
 {
     const scar_protocol *pr = &sc->protocol;
@@ -133,7 +124,7 @@ static scar_status picture(scar_ctx *ctx, FILE *f, const char *dir, const char *
                            const scar_heightmap *hm, const scar_scan_result *scan,
                            const char *alt)
 {
-    char *p = join(ctx, dir, name);
+    char *p = scar_path_join(ctx, dir, name);
     if (!p)
         return SCAR_ENOMEM;
     scar_status st = scar_render_scan_png(ctx, hm, scan, p);
@@ -167,7 +158,7 @@ scar_status scar_run_report_html(scar_ctx *ctx, const scar_run_result *r,
         fputs("<h2>Over time</h2>\n", f);
         static const char *const plots[] = {"scars.png", "improvement.png", "timecourse.png"};
         for (size_t i = 0; i < 3 && !st; i++) {
-            char *p = join(ctx, dir, plots[i]);
+            char *p = scar_path_join(ctx, dir, plots[i]);
             st = p ? scar_html_png(ctx, f, p, plots[i]) : SCAR_ENOMEM;
             free(p);
         }

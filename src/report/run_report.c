@@ -23,15 +23,6 @@ typedef struct run_files {
     size_t nvti, cap;
 } run_files;
 
-static char *join(scar_ctx *ctx, const char *dir, const char *name)
-{
-    size_t n = strlen(dir) + strlen(name) + 2;
-    char *p = scar_malloc(ctx, n);
-    if (p)
-        snprintf(p, n, "%s/%s", dir, name);
-    return p;
-}
-
 static scar_status write_snapshot(scar_ctx *ctx, void *user, const scar_tissue *t, double day)
 {
     run_files *F = user;
@@ -49,7 +40,7 @@ static scar_status write_snapshot(scar_ctx *ctx, void *user, const scar_tissue *
     }
     char name[64];
     snprintf(name, sizeof name, "tissue_day%07.2f.vti", day);
-    char *path = join(ctx, F->dir, name);
+    char *path = scar_path_join(ctx, F->dir, name);
     if (!path)
         return SCAR_ENOMEM;
     scar_status st = scar_tissue_write_vti(ctx, t, day, path);
@@ -65,7 +56,7 @@ static scar_status write_snapshot(scar_ctx *ctx, void *user, const scar_tissue *
 static scar_status write_named(scar_ctx *ctx, const char *dir, const char *name,
                                const scar_heightmap *hm)
 {
-    char *p = join(ctx, dir, name);
+    char *p = scar_path_join(ctx, dir, name);
     if (!p)
         return SCAR_ENOMEM;
     scar_status st = scar_heightmap_write(ctx, hm, p, NULL);
@@ -162,7 +153,7 @@ static scar_status write_plots(scar_ctx *ctx, const char *dir, const scar_run_re
     for (int q = 0; q < 3 && !st; q++)
         for (int e = 0; e < 2 && !st; e++) {
             snprintf(name, sizeof name, "%s.%s", stem[q], ext[e]);
-            p = join(ctx, dir, name);
+            p = scar_path_join(ctx, dir, name);
             st = p ? scar_plot_write(ctx, plots[q], p, 900, 520) : SCAR_ENOMEM;
             free(p);
             p = NULL;
@@ -219,7 +210,7 @@ scar_status scar_run(scar_ctx *ctx, const char *scenario_path, const char *out_d
     if ((st = write_surfaces(ctx, out_dir, r)) || (st = write_plots(ctx, out_dir, r, sc)))
         goto done;
     if (F.nvti) {
-        if (!(p = join(ctx, out_dir, "tissue.pvd"))) {
+        if (!(p = scar_path_join(ctx, out_dir, "tissue.pvd"))) {
             st = SCAR_ENOMEM;
             goto done;
         }
@@ -230,7 +221,7 @@ scar_status scar_run(scar_ctx *ctx, const char *scenario_path, const char *out_d
     }
 #define WRITE(name, call)                                                                  \
     do {                                                                                   \
-        if (!(p = join(ctx, out_dir, name))) {                                             \
+        if (!(p = scar_path_join(ctx, out_dir, name))) {                                             \
             st = SCAR_ENOMEM;                                                              \
             goto done;                                                                     \
         }                                                                                  \

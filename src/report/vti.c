@@ -18,21 +18,6 @@
 static const scar_field written[] = {SCAR_F_D, SCAR_F_I, SCAR_F_M, SCAR_F_C, SCAR_F_N,
                                      SCAR_F_RHO3, SCAR_F_RHO1, SCAR_F_E};
 
-static double full_value(const scar_tissue *t, scar_field f, size_t v)
-{
-    double x = t->f[f] ? t->f[f][v] : 0.0;
-    if (t->layer[v] == SCAR_LAYER_NONE)
-        return 0.0;
-    switch (f) {
-    case SCAR_F_C: return x + t->p->c0;
-    case SCAR_F_N: return x + scar_tissue_n_base(t, v);
-    case SCAR_F_RHO3: return x + t->p->theta3 * scar_tissue_rho_base(t, v);
-    case SCAR_F_RHO1: return x + (1.0 - t->p->theta3) * scar_tissue_rho_base(t, v);
-    case SCAR_F_E: return x + scar_tissue_e_base(t, v);
-    default: return x;
-    }
-}
-
 scar_status scar_tissue_write_vti(scar_ctx *ctx, const scar_tissue *t, double day,
                                   const char *path)
 {
@@ -83,7 +68,9 @@ scar_status scar_tissue_write_vti(scar_ctx *ctx, const scar_tissue *t, double da
         fwrite(&fbytes, sizeof fbytes, 1, fp);
         for (size_t k = g->nz; k-- > 0;) {
             for (size_t c = 0; c < plane; c++)
-                buf[c] = (float)full_value(t, written[i], k * plane + c);
+                buf[c] = (float)(t->layer[k * plane + c] == SCAR_LAYER_NONE
+                                      ? 0.0
+                                      : scar_tissue_full_value(t, written[i], k * plane + c));
             fwrite(buf, sizeof *buf, plane, fp);
         }
     }

@@ -179,41 +179,13 @@ bool scar_params_info(const scar_params *p, size_t i, scar_param_info *info)
     return true;
 }
 
-/* Levenshtein distance where a change of case costs 1 and any other edit 2,
- * so "K_E" suggests K_e before k_e.  Names longer than the buffer are
- * compared on their first 63 characters: enough to suggest a table name. */
-static unsigned edit_distance(const char *a, const char *b)
-{
-    enum { N = 64 };
-    size_t na = strnlen(a, N - 1), nb = strnlen(b, N - 1);
-    unsigned prev[N], cur[N];
-    for (size_t j = 0; j <= nb; j++)
-        prev[j] = 2u * (unsigned)j;
-    for (size_t i = 1; i <= na; i++) {
-        cur[0] = 2u * (unsigned)i;
-        for (size_t j = 1; j <= nb; j++) {
-            unsigned sub = a[i - 1] == b[j - 1] ? 0u
-                           : tolower((unsigned char)a[i - 1]) == tolower((unsigned char)b[j - 1])
-                               ? 1u
-                               : 2u;
-            unsigned best = prev[j - 1] + sub;
-            if (prev[j] + 2u < best)
-                best = prev[j] + 2u;
-            if (cur[j - 1] + 2u < best)
-                best = cur[j - 1] + 2u;
-            cur[j] = best;
-        }
-        memcpy(prev, cur, (nb + 1) * sizeof prev[0]);
-    }
-    return prev[nb];
-}
 
 static const char *closest_name(const char *name)
 {
     size_t best = 0;
     unsigned best_d = ~0u;
     for (size_t i = 0; i < SCAR_PI_COUNT; i++) {
-        unsigned d = edit_distance(name, rows[i].name);
+        unsigned d = scar_edit_distance(name, rows[i].name);
         if (d < best_d) {
             best_d = d;
             best = i;

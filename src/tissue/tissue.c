@@ -72,6 +72,19 @@ double scar_tissue_e_base(const scar_tissue *t, size_t v)
     return t->layer[v] == SCAR_LAYER_DERMIS ? t->p->e0 : 0.0;
 }
 
+double scar_tissue_full_value(const scar_tissue *t, scar_field f, size_t v)
+{
+    double x = t->f[f] ? t->f[f][v] : 0.0;
+    switch (f) {
+    case SCAR_F_C: return x + t->p->c0;
+    case SCAR_F_N: return x + scar_tissue_n_base(t, v);
+    case SCAR_F_RHO3: return x + t->p->theta3 * scar_tissue_rho_base(t, v);
+    case SCAR_F_RHO1: return x + (1.0 - t->p->theta3) * scar_tissue_rho_base(t, v);
+    case SCAR_F_E: return x + scar_tissue_e_base(t, v);
+    default: return x;
+    }
+}
+
 double scar_tissue_column_dV(const scar_tissue *t, size_t col)
 {
     const scar_grid *g = &t->g;

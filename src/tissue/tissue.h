@@ -133,6 +133,8 @@ static inline double tissue_floor_w(const scar_tissue *t, size_t v)
 double scar_tissue_n_base(const scar_tissue *t, size_t v);
 double scar_tissue_rho_base(const scar_tissue *t, size_t v);
 double scar_tissue_e_base(const scar_tissue *t, size_t v);
+/* A field's full value in a voxel: baseline + departure, in its unit. */
+double scar_tissue_full_value(const scar_tissue *t, scar_field f, size_t v);
 
 /* Depth of the column's local surface, mm (z of the tissue's top). */
 static inline double tissue_surface_z(const scar_tissue *t, size_t col)
