@@ -436,6 +436,9 @@ scar_status scar_scan_report_html(scar_ctx *ctx, const scar_scan_report *rep,
  * the user and wins over the scenario's. */
 scar_status scar_run(scar_ctx *ctx, const char *scenario_path, const char *out_dir,
                      bool seed_given, char **summary_text);
+/* Reads and validates a scenario without running it; *text receives the
+ * effective settings as JSON (device density, penetration, days). */
+scar_status scar_run_check(scar_ctx *ctx, const char *scenario_path, char **text);
 
 /* ------------------------------------------------------------------------ */
 /* heal: verification                                                       */

@@ -28,7 +28,9 @@ static void help(FILE *out)
           "scenario asks (output.vti_days), tissue snapshots for ParaView (.vti, tissue.pvd).\n"
           "\n"
           "Options:\n"
-          "  -o, --out DIR    the output folder (required; created if missing)\n",
+          "  -o, --out DIR    the output folder (required; created if missing)\n"
+          "  --check          only read and validate the scenario; print its effective\n"
+          "                   settings (punctures per mm^2, penetration, days) as JSON\n",
           out);
     cli_common_help(out);
 }
@@ -38,6 +40,7 @@ int cmd_run(scar_ctx *ctx, int argc, char **argv)
     cli_common c;
     cli_common_init(&c);
     const char *scenario = NULL, *out = NULL;
+    bool check = false;
     for (int i = 1; i < argc; i++) {
         int k = cli_common_option(&c, "run", argc, argv, &i);
         if (k < 0)
@@ -50,6 +53,8 @@ int cmd_run(scar_ctx *ctx, int argc, char **argv)
                 return cli_usage_error("run", "option %s: expected a folder, found the end of "
                                               "the line", a);
             out = argv[++i];
+        } else if (strcmp(a, "--check") == 0) {
+            check = true;
         } else if (a[0] == '-' && a[1] != '\0') {
             return cli_usage_error("run", "unknown option '%s'", a);
         } else if (!scenario) {
@@ -64,6 +69,14 @@ int cmd_run(scar_ctx *ctx, int argc, char **argv)
     }
     if (!scenario)
         return cli_usage_error("run", "expected a scenario file");
+    if (check) {
+        char *text = NULL;
+        if (scar_run_check(ctx, scenario, &text))
+            return cli_fail(ctx, "run");
+        puts(text);
+        free(text);
+        return 0;
+    }
     if (!out)
         return cli_usage_error("run", "expected an output folder (--out DIR)");
     cli_common_apply(&c, ctx);

@@ -36,22 +36,31 @@ scar_status scar_heal_create(scar_ctx *ctx, scar_tissue *t, scar_heal **out)
     h->plane_max = scar_calloc(ctx, HEAL_NDIFF * t->g.nz, sizeof *h->plane_max);
     for (int i = 0; i < HEAL_NDIFF; i++)
         h->field_max[i] = INFINITY; /* unknown until the first reaction step */
-    h->scratch = scar_alloc_aligned(ctx, t->g.n * sizeof *h->scratch);
     h->scar_deep = scar_calloc(ctx, t->nscars + 1, sizeof *h->scar_deep);
     h->scar_cols = scar_calloc(ctx, t->nscars + 1, sizeof *h->scar_cols);
-    if (!h->plane_acc || !h->plane_max || !h->scratch || !h->scar_deep || !h->scar_cols)
+    if (!h->plane_acc || !h->plane_max || !h->scar_deep || !h->scar_cols)
         goto fail;
     for (size_t col = 0; col < t->g.nx * t->g.ny; col++)
         if (t->scar_id[col] > 0)
             h->scar_cols[t->scar_id[col]]++;
     static const scar_field order[HEAL_NDIFF] = {SCAR_F_I, SCAR_F_M, SCAR_F_C, SCAR_F_N, SCAR_F_S};
+    double Dall[HEAL_NDIFF][SCAR_LAYER_COUNT];
     for (int i = 0; i < HEAL_NDIFF; i++) {
         h->diff_field[i] = order[i];
-        double D[SCAR_LAYER_COUNT];
-        diffusivities(t, order[i], D);
-        if (!t->f[order[i]] || D[SCAR_LAYER_DERMIS] <= 0.0)
+        h->lod_owner[i] = -1;
+        diffusivities(t, order[i], Dall[i]);
+        if (!t->f[order[i]] || Dall[i][SCAR_LAYER_DERMIS] <= 0.0)
             continue;
-        if ((st = scar_lod_create(ctx, &t->g, t->layer, D, 0.0, &h->lod[i])))
+        /* fields with the same diffusivities share one operator and are
+         * swept together (inflammation and macrophages by default) */
+        for (int j = 0; j < i; j++)
+            if (h->lod[j] && h->lod_owner[j] < 0 &&
+                memcmp(Dall[i], Dall[j], sizeof Dall[i]) == 0) {
+                h->lod[i] = h->lod[j];
+                h->lod_owner[i] = j;
+                break;
+            }
+        if (!h->lod[i] && (st = scar_lod_create(ctx, &t->g, t->layer, Dall[i], 0.0, &h->lod[i])))
             goto fail;
     }
     *out = h;
@@ -67,7 +76,8 @@ void scar_heal_destroy(scar_heal **ph)
         return;
     heal_state *h = *ph;
     for (int i = 0; i < HEAL_NDIFF; i++)
-        scar_lod_destroy(&h->lod[i]);
+        if (h->lod_owner[i] < 0)
+            scar_lod_destroy(&h->lod[i]);
     for (size_t i = 0; i < h->npores; i++)
         scar_voxels_free(&h->pores[i].vox);
     for (size_t i = 0; i < h->nboluses; i++)
@@ -78,7 +88,7 @@ void scar_heal_destroy(scar_heal **ph)
     free(h->scar_cols);
     free(h->plane_acc);
     free(h->plane_max);
-    free(h->scratch);
+    free(h->chemo_scratch);
     free(h);
     *ph = NULL;
 }
@@ -163,8 +173,13 @@ scar_status scar_heal_step(scar_ctx *ctx, scar_heal *h, double dt)
     double t1 = scar_now_s();
     /* chemotaxis needs a growth-factor gradient; c' below the negligible
      * level everywhere means speeds below 1e-9 mm/day */
-    if (h->field_max[2] >= negligible[2])
-        h->stats.chemo_substeps += heal_chemotaxis(h, dt);
+    if (h->field_max[2] >= negligible[2]) {
+        long sub = 0;
+        scar_status st = heal_chemotaxis(ctx, h, dt, &sub);
+        if (st)
+            return st;
+        h->stats.chemo_substeps += sub;
+    }
     double t2 = scar_now_s();
     /* Landing on a snapshot or an event shortens a step by round-off
      * (0.1 - 1e-16): the operators of a dt within 1e-12 of it are reused,
@@ -172,14 +187,22 @@ scar_status scar_heal_step(scar_ctx *ctx, scar_heal *h, double dt)
     if (fabs(dt - h->lod_dt) > 1e-12 * dt) {
         for (int i = 0; i < HEAL_NDIFF; i++) {
             scar_status st;
-            if (h->lod[i] && (st = scar_lod_set_dt(ctx, h->lod[i], dt)))
+            if (h->lod[i] && h->lod_owner[i] < 0 && (st = scar_lod_set_dt(ctx, h->lod[i], dt)))
                 return st;
         }
         h->lod_dt = dt;
     }
-    for (int i = 0; i < HEAL_NDIFF; i++)
-        if (h->lod[i] && h->field_max[i] >= negligible[i])
-            scar_lod_step(h->lod[i], h->t->f[h->diff_field[i]], h->threads);
+    for (int i = 0; i < HEAL_NDIFF; i++) {
+        if (!h->lod[i] || h->lod_owner[i] >= 0)
+            continue;
+        double *u[HEAL_NDIFF];
+        size_t nu = 0;
+        for (int j = i; j < HEAL_NDIFF; j++)
+            if ((j == i || h->lod_owner[j] == i) && h->field_max[j] >= negligible[j])
+                u[nu++] = h->t->f[h->diff_field[j]];
+        if (nu)
+            scar_lod_step_fields(h->lod[i], u, nu, h->threads);
+    }
     double t3 = scar_now_s();
     heal_react(h, h->time + 0.5 * dt, 0.5 * dt);
     double t4 = scar_now_s();

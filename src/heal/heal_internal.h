@@ -19,13 +19,14 @@ struct scar_heal {
     heal_stats stats;
     scar_field diff_field[HEAL_NDIFF];
     scar_lod *lod[HEAL_NDIFF];
+    int lod_owner[HEAL_NDIFF]; /* -1: lod[i] is its own; else the field it shares with */
     double lod_dt; /* the dt the operators were set for */
     double *plane_acc; /* 2 nz doubles: per-plane sums */
     double *plane_max; /* HEAL_NDIFF nz doubles: per-plane largest |departure| */
     /* after the latest reaction step: the largest |departure| of I, M, c, n,
      * s (the order of diff_field) */
     double field_max[HEAL_NDIFF];
-    double *scratch;   /* g.n doubles: chemotaxis update */
+    double *chemo_scratch; /* 7 g.n doubles, allocated at the first chemotaxis */
     double *scar_deep;    /* nscars+1: cumulative deep tracks per scar */
     size_t *scar_cols;    /* nscars+1: columns of each scar */
     heal_pore_source *pores;
@@ -37,7 +38,7 @@ typedef struct scar_heal heal_state;
 
 void heal_react(heal_state *h, double t0, double dt);
 void heal_epidermis(heal_state *h, double dt);
-/* Chemotaxis of fibroblasts over dt, sub-cycled; returns the sub-steps. */
-long heal_chemotaxis(heal_state *h, double dt);
+/* Chemotaxis of fibroblasts over dt, sub-cycled (heal_chemo.c). */
+scar_status heal_chemotaxis(scar_ctx *ctx, heal_state *h, double dt, long *substeps);
 
 #endif /* SCAR_HEAL_INTERNAL_H */

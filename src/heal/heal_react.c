@@ -36,9 +36,31 @@ static double exp_diff(double a, double b, double t)
     return exp(-a * t) * (-expm1(-x)) / (b - a);
 }
 
-/* Rate constants that depend only on dt. */
+/* A dermis voxel's steady state and the homeostasis constants derived from
+ * it (§2.5, §2.7, §2.8), for a scar-floor weight w. */
+typedef struct react_base {
+    double nb, rb, r3b, r1b, r0, krho, ke;
+} react_base;
+
+static react_base base_of(const scar_params *p, double w)
+{
+    react_base b;
+    b.nb = p->n0 * (1.0 - (1.0 - p->phi_n) * w);
+    b.rb = p->rho0 * (1.0 - (1.0 - p->phi_rho) * w);
+    b.r3b = p->theta3 * b.rb;
+    b.r1b = (1.0 - p->theta3) * b.rb;
+    b.r0 = p->delta_n / (1.0 - b.nb / p->n_max);
+    b.krho = p->delta_rho * b.rb / (b.nb * (1.0 - b.rb / p->rho_max));
+    b.ke = p->delta_e * p->e0 / b.nb;
+    return b;
+}
+
+/* Rate constants that depend only on dt, and the baselines of normal skin
+ * (w = 0) and of a scar floor (w = 1), the only weights the tissue uses:
+ * their divisions are done once per step, not per voxel. */
 typedef struct react_k {
     double dt, ed, eI, phiI, eM, ec, ec_frac, es, ee;
+    react_base b0, b1;
 } react_k;
 
 static void react_consts(const scar_params *p, double dt, react_k *k)
@@ -50,6 +72,8 @@ static void react_consts(const scar_params *p, double dt, react_k *k)
     k->ec = exp(-p->delta_c * dt);
     k->ec_frac = -expm1(-p->delta_c * dt) / p->delta_c;
     k->es = exp(-p->delta_s * dt);
+    k->b0 = base_of(p, 0.0);
+    k->b1 = base_of(p, 1.0);
 }
 
 /* One plane k of voxels.  Returns the clamps it needed (none expected) and
@@ -97,18 +121,26 @@ static long react_plane(heal_state *h, size_t k, const react_k *rk, double *synt
 
         if (l == SCAR_LAYER_DERMIS) {
             double w = t->floor_w[col];
-            double nb = p->n0 * (1.0 - (1.0 - p->phi_n) * w);
-            double rb = p->rho0 * (1.0 - (1.0 - p->phi_rho) * w);
-            double eb = p->e0;
+            react_base bw;
+            const react_base *B = w == 0.0 ? &rk->b0 : w == 1.0 ? &rk->b1 : (bw = base_of(p, w), &bw);
+            double nb = B->nb, eb = p->e0;
+            /* saturating responses to c~ (all zero at homeostasis) */
+            double s_r = 0.0, s_rho = 0.0, s_3 = 0.0, s_e = 0.0, s_m = 0.0;
+            if (ct > 0.0) {
+                s_r = ct / (p->K_r + ct);
+                s_rho = ct / (p->K_rho + ct);
+                s_3 = ct / (p->K_3 + ct);
+                s_e = ct / (p->K_e + ct);
+                s_m = ct / (p->K_m + ct);
+            }
             /* fibroblasts: proliferation under c~, volume filling, no growth
              * in destroyed tissue; apoptosis; differentiation (optional) */
             double n = nb + np;
-            double r0 = p->delta_n / (1.0 - nb * inv_nmax);
-            double rate = r0 + p->r_c * ct / (p->K_r + ct);
+            double rate = B->r0 + p->r_c * s_r;
             double fill = 1.0 - (n + myo) * inv_nmax;
             if (fill < 0.0)
                 fill = 0.0;
-            double kdiff = Y ? p->k_nm * ct / (p->K_m + ct) : 0.0;
+            double kdiff = Y ? p->k_nm * s_m : 0.0;
             double n1 = (n + dt * rate * n * fill * (1.0 - d0)) /
                         (1.0 + dt * (p->delta_n + kdiff));
             if (Y) {
@@ -120,16 +152,16 @@ static long react_plane(heal_state *h, size_t k, const react_k *rk, double *synt
 
             /* collagen: synthesis Pi, wound-type III fraction f3, MMP-driven
              * degradation Phi, maturation of excess III into I */
-            double r3 = p->theta3 * rb + R3[v], r1 = (1.0 - p->theta3) * rb + R1[v];
+            double r3 = B->r3b + R3[v], r1 = B->r1b + R1[v];
             double rho = r1 + r3;
-            double krho = p->delta_rho * rb / (nb * (1.0 - rb / p->rho_max));
             double sv = S ? S[v] : 0.0;
             double room = 1.0 - rho / p->rho_max;
             if (room < 0.0)
                 room = 0.0;
-            double Pi = krho * (1.0 + p->a_rho * ct / (p->K_rho + ct)) *
-                        (1.0 + p->a_s * sv / (p->K_s + sv)) * (n1 + p->eta_m * myo) * room;
-            double f3 = p->theta3 + (p->f3w - p->theta3) * ct / (p->K_3 + ct);
+            double serum = S && sv > 0.0 ? p->a_s * sv / (p->K_s + sv) : 0.0;
+            double Pi = B->krho * (1.0 + p->a_rho * s_rho) * (1.0 + serum) *
+                        (n1 + p->eta_m * myo) * room;
+            double f3 = p->theta3 + (p->f3w - p->theta3) * s_3;
             double nex = (n1 - p->n0) / p->n0;
             double Phi = 1.0 + p->a_M * Mv * inv_Mmax + p->a_n * (nex > 0.0 ? nex : 0.0);
             double excess = r3 - p->theta3 * rho;
@@ -140,8 +172,8 @@ static long react_plane(heal_state *h, size_t k, const react_k *rk, double *synt
             double r1n = (r1 + dt * (1.0 - f3) * Pi + moved) / (1.0 + dt * kdeg);
             syn += dt * Pi;
             deg += dt * kdeg * (r3n + r1n);
-            R3[v] = r3n - p->theta3 * rb;
-            R1[v] = r1n - (1.0 - p->theta3) * rb;
+            R3[v] = r3n - B->r3b;
+            R1[v] = r1n - B->r1b;
             if (RD) {
                 double rd0 = RD[v];
                 RD[v] = rd0 * exp(-p->delta_d * Phi * dt);
@@ -150,13 +182,16 @@ static long react_plane(heal_state *h, size_t k, const react_k *rk, double *synt
             /* elastin: synthesis k_e (1 + a_e c~/(K_e + c~)) n, degradation
              * accelerated by inflammation */
             double e = eb + E[v];
-            double ke = p->delta_e * eb / nb;
-            double e1 = (e + dt * ke * (1.0 + p->a_e * ct / (p->K_e + ct)) * n1) /
+            double e1 = (e + dt * B->ke * (1.0 + p->a_e * s_e) * n1) /
                         (1.0 + dt * p->delta_e * (1.0 + p->a_Me * Mv * inv_Mmax));
             E[v] = e1 - eb;
         }
-        /* growth factor departure: exact for frozen sources */
+        /* growth factor departure: exact for frozen sources.  The optional
+         * autocrine loop (§2.4, beta_a, off by default) answers the excess
+         * c~ like every other response, so untreated skin stays put. */
         double src = p->beta_M * Mv + p->beta_n * (np + myo);
+        if (p->beta_a > 0.0 && ct > 0.0 && l == SCAR_LAYER_DERMIS)
+            src += p->beta_a * (tissue_n_base_at(t, v) + np + myo) * ct / (p->K_a + ct);
         double c1 = cp * rk->ec + src * rk->ec_frac;
         if (c1 < -h->c0) { /* cannot happen when n' >= -n_base; counted */
             c1 = -h->c0;

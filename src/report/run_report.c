@@ -252,3 +252,37 @@ done:
     scar_scenario_destroy(&sc);
     return st;
 }
+
+scar_status scar_run_check(scar_ctx *ctx, const char *scenario_path, char **text)
+{
+    *text = NULL;
+    scar_scenario *sc = NULL;
+    scar_status st = scar_scenario_read(ctx, scenario_path, &sc);
+    if (st)
+        return st;
+    const scar_protocol *pr = &sc->protocol;
+    const scar_device *d = &pr->device;
+    json_t *j = json_object(), *adj = json_array();
+    json_object_set_new(j, "scenario", json_string(scenario_path));
+    json_object_set_new(j, "skin", json_string(sc->has_synth ? "synth" : sc->surface_path));
+    json_object_set_new(j, "region", json_string(sc->region->name));
+    json_object_set_new(j, "fitzpatrick", json_integer(sc->fitzpatrick));
+    json_object_set_new(j, "device", json_string(scar_device_name(d->kind)));
+    json_object_set_new(j, "needle_mm", scar_json_real(d->needle_mm, 6));
+    json_object_set_new(j, "penetration_mm", scar_json_real(d->f_pen * d->needle_mm, 6));
+    json_object_set_new(j, "passes", json_integer(d->passes));
+    json_object_set_new(j, "punctures_per_mm2", scar_json_real(scar_device_density(d), 4));
+    json_object_set_new(j, "sessions", json_integer(pr->sessions));
+    json_object_set_new(j, "interval_days", scar_json_real(pr->interval_days, 6));
+    json_object_set_new(j, "follow_up_days", scar_json_real(pr->follow_up_days, 6));
+    json_object_set_new(j, "end_day", scar_json_real(scar_protocol_end_day(pr), 6));
+    for (int a = 0; a < SCAR_ADJ_COUNT; a++)
+        if (pr->adjunct[a])
+            json_array_append_new(adj, json_string(scar_adjunct_name((scar_adjunct)a)));
+    json_object_set_new(j, "adjuncts", adj);
+    json_object_set_new(j, "dx_um", scar_json_real(sc->dx_um, 6));
+    st = scar_json_dumps(ctx, j, text);
+    json_decref(j);
+    scar_scenario_destroy(&sc);
+    return st;
+}

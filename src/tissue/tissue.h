@@ -131,6 +131,10 @@ static inline double tissue_floor_w(const scar_tissue *t, size_t v)
     return t->floor_w[v % (t->g.nx * t->g.ny)];
 }
 double scar_tissue_n_base(const scar_tissue *t, size_t v);
+static inline double tissue_n_base_at(const scar_tissue *t, size_t v)
+{
+    return t->p->n0 * (1.0 - (1.0 - t->p->phi_n) * tissue_floor_w(t, v));
+}
 double scar_tissue_rho_base(const scar_tissue *t, size_t v);
 double scar_tissue_e_base(const scar_tissue *t, size_t v);
 /* A field's full value in a voxel: baseline + departure, in its unit. */
