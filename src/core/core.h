@@ -73,4 +73,13 @@ unsigned scar_edit_distance(const char *a, const char *b);
 /* "dir/name", allocated (NULL with ctx's error set when memory runs out). */
 char *scar_path_join(scar_ctx *ctx, const char *dir, const char *name);
 
+/* An output folder written as a whole (stage.c): files go into a staging
+ * sibling (scar_stage_path), which becomes the folder on commit; abort (or a
+ * failure) removes it. */
+typedef struct scar_stage scar_stage;
+scar_status scar_stage_open(scar_ctx *ctx, const char *dir, scar_stage **out);
+const char *scar_stage_path(const scar_stage *s);
+scar_status scar_stage_commit(scar_ctx *ctx, scar_stage **s);
+void scar_stage_abort(scar_stage **s); /* accepts NULL */
+
 #endif /* SCAR_CORE_H */

@@ -10,6 +10,13 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* Per tissue scar (1-based): mean dV and mean surface change over its
+ * columns, and over the skin within 1 mm around it. */
+typedef struct scar_gain {
+    double dv_in, dv_ring, rise_in, rise_ring;
+    size_t n_in, n_ring;
+} scar_gain;
+
 typedef struct run_state {
     const scar_run_spec *spec;
     scar_run_result *r;
@@ -18,6 +25,7 @@ typedef struct run_state {
     double *days;      /* snapshot days: samples and tissue snapshots */
     size_t ndays;
     double coll0, e0;  /* papillary baselines */
+    scar_gain *gain;   /* nscars + 1, filled at the end */
 } run_state;
 
 /* The simulated surface as a height map (um) on the grid. */
@@ -137,6 +145,46 @@ static scar_status sample(scar_ctx *ctx, run_state *S, scar_heal *h)
     return SCAR_OK;
 }
 
+/* The model's own account of each scar (scan-free): mean matrix gain and
+ * surface change over the scar's columns and over a 1 mm ring of skin
+ * around it (columns within 1 mm of a scar column, on no scar). */
+static scar_status scar_gains(scar_ctx *ctx, run_state *S, scar_heal *h)
+{
+    const scar_tissue *t = scar_heal_tissue(h);
+    const scar_grid *g = &t->g;
+    S->gain = scar_calloc(ctx, t->nscars + 1, sizeof *S->gain);
+    if (!S->gain)
+        return SCAR_ENOMEM;
+    long rr = (long)ceil(1.0 / g->h_mm);
+    for (size_t j = 0; j < g->ny; j++)
+        for (size_t i = 0; i < g->nx; i++) {
+            size_t col = j * g->nx + i;
+            double dv = S->surf.dV[col], rise = S->surf.H[col] - t->H0[col];
+            int32_t k = t->scar_id[col];
+            if (k > 0) {
+                S->gain[k].dv_in += dv;
+                S->gain[k].rise_in += rise;
+                S->gain[k].n_in++;
+                continue;
+            }
+            /* the nearest scar within 1 mm, if any (a coarse square search) */
+            int32_t near = 0;
+            for (long dj = -rr; dj <= rr && !near; dj += 2)
+                for (long di = -rr; di <= rr && !near; di += 2) {
+                    long ii = (long)i + di, jj = (long)j + dj;
+                    if (ii < 0 || jj < 0 || ii >= (long)g->nx || jj >= (long)g->ny)
+                        continue;
+                    near = t->scar_id[(size_t)jj * g->nx + (size_t)ii];
+                }
+            if (near > 0) {
+                S->gain[near].dv_ring += dv;
+                S->gain[near].rise_ring += rise;
+                S->gain[near].n_ring++;
+            }
+        }
+    return SCAR_OK;
+}
+
 static bool is_vti_day(const scar_run_spec *spec, double day)
 {
     for (size_t i = 0; i < spec->nvti; i++)
@@ -175,6 +223,8 @@ static scar_status observe(scar_ctx *ctx, void *user, scar_heal *h, scar_course_
         break;
     case SCAR_MARK_END:
         st = measure(ctx, S, h, session, &r->final, &r->scan_after, &r->surface_after);
+        if (!st)
+            st = scar_gains(ctx, S, h);
         if (!st && session > 0)
             r->final.erythema_days = S->erythema_days[session - 1];
         if (!st && (r->nts == 0 || r->ts[r->nts - 1].day < day - 1e-9))
@@ -210,7 +260,8 @@ static scar_status snapshot_days(scar_ctx *ctx, run_state *S, double end)
 }
 
 /* Each scar before treatment and what lies on it at the end. */
-static scar_status follow_scars(scar_ctx *ctx, scar_run_result *r)
+static scar_status follow_scars(scar_ctx *ctx, scar_run_result *r, const run_state *S,
+                                const scar_tissue *t)
 {
     const scar_scar_list *b = &r->scan_before->scars, *a = &r->scan_after->scars;
     if (!b->n)
@@ -232,6 +283,16 @@ static scar_status follow_scars(scar_ctx *ctx, scar_run_result *r)
                 f->found_after = true;
                 f->depth_after_mm = a->v[j].depth_mm;
                 f->volume_after_mm3 = a->v[j].volume_mm3;
+            }
+        }
+        long ci = (long)floor(f->before.x_mm / t->g.h_mm), cj = (long)floor(f->before.y_mm / t->g.h_mm);
+        if (S->gain && ci >= 0 && cj >= 0 && ci < (long)t->g.nx && cj < (long)t->g.ny) {
+            int32_t k = t->scar_id[(size_t)cj * t->g.nx + (size_t)ci];
+            const scar_gain *G = k > 0 ? &S->gain[k] : NULL;
+            if (G && G->n_in && G->n_ring) {
+                f->gain_floor_um = 1e3 * G->dv_in / (double)G->n_in;
+                f->gain_around_um = 1e3 * G->dv_ring / (double)G->n_ring;
+                f->rise_um = 1e3 * (G->rise_in / (double)G->n_in - G->rise_ring / (double)G->n_ring);
             }
         }
         f->improvement_pct = b->v[i].volume_mm3 > 0
@@ -294,7 +355,7 @@ scar_status scar_run_course(scar_ctx *ctx, const scar_run_spec *spec, scar_run_r
     o.erythema_days = S.erythema_days;
     if ((st = scar_course_run(ctx, h, pr, &o)))
         goto done;
-    if ((st = follow_scars(ctx, r)))
+    if ((st = follow_scars(ctx, r, &S, t)))
         goto done;
     scar_layer_means m;
     scar_heal_layer_means(h, t->h_e0, t->h_e0 + t->p->z_pap, 0, &m);
@@ -309,6 +370,7 @@ done:
     heal_surface_free(&S.surf);
     free(S.days);
     free(S.erythema_days);
+    free(S.gain);
     scar_heal_destroy(&h);
     scar_tissue_destroy(&t);
     scar_scan_result_destroy(&scan0);

@@ -28,6 +28,11 @@ typedef struct scar_followed {
     scar_scar before;
     double depth_after_mm, volume_after_mm3, improvement_pct;
     bool found_after;
+    /* the model's own account, independent of the scan: matrix volume
+     * gained under the scar's floor and under the skin around it (mean dV
+     * over the columns, um), and the floor's rise relative to the skin
+     * around it at the end (um) */
+    double gain_floor_um, gain_around_um, rise_um;
 } scar_followed;
 
 /* A row of the daily time series. */

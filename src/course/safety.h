@@ -80,10 +80,12 @@ const scar_se_row *scar_se_evidence(scar_se_ref ref);
 
 typedef enum scar_se_level { SCAR_SE_INFO = 0, SCAR_SE_CAUTION, SCAR_SE_WARNING } scar_se_level;
 const char *scar_se_level_name(scar_se_level l); /* "info", "caution", "warning" */
+/* A short heading for an item's id ("Darker patches (PIH)"). */
+const char *scar_se_item_title(const char *id);
 
 /* Where scarsim's own prediction is cited. */
-#define SCAR_SE_MODEL_SOURCE                                                   \
-    "scarsim healing model: days the simulated erythema signal stays above "   \
+#define SCAR_SE_MODEL_SOURCE                                                                       \
+    "scarsim healing model: days the simulated erythema signal stays above "                       \
     "I_vis (calibration provisional)"
 
 /* A number an item shows: a row of the evidence, or the engine's value. */
@@ -98,12 +100,12 @@ typedef struct scar_se_number {
 #define SCAR_SE_MAX_ITEMS (16 + SCAR_SE_MAX_SESSIONS)
 
 typedef struct scar_se_item {
-    const char *id;      /* "erythema_session", "pih", "tram_track", ... */
-    int session;         /* 0: the whole course; k >= 1: after session k */
+    const char *id; /* "erythema_session", "pih", "tram_track", ... */
+    int session;    /* 0: the whole course; k >= 1: after session k */
     scar_se_level level;
-    char text[640];      /* plain language, for patients */
-    char trigger[400];   /* why the item is shown at this level; scarsim's
-                            own conditions are marked as assumptions */
+    char text[1024];   /* plain language, for patients */
+    char trigger[400]; /* why the item is shown at this level; scarsim's
+                          own conditions are marked as assumptions */
     /* the published range that applies to this protocol (per-session
      * items), NaN when there is none; unit from the row */
     double lo, hi;

@@ -14,6 +14,7 @@
  * setting the user can give.
  */
 #include "device.h"
+#include "thermal.h"
 
 #include <math.h>
 #include <string.h>
@@ -83,22 +84,40 @@ void scar_device_default(scar_device_kind kind, const scar_params *p, scar_devic
         d->passes = 3;
         break;
     case SCAR_DEV_RF_MICRONEEDLE:
-        /* 49 insulated pins over a 1 cm^2 tip, 2 passes (estimates) */
+        /* 49 insulated pins over a 1 cm^2 tip, 2 passes (estimates), fired
+         * bipolar between neighbouring pins.  1.0 mm needles: at f_pen 0.9
+         * the tips lie in the reticular dermis of the cheek's ~1 mm skin
+         * (Iyengar 2018), not in the fat below (estimate).  The uninsulated
+         * tip, 0.3 mm, is an estimate of common insulated needles; the
+         * energy per pin is the one at which the bioheat solve gives the
+         * z_RFTZ = 0.2 mm deep zone of Manuskiatti 2016 (docs/thermal.md:
+         * a calibration, not a device reading); the pulse is t_pulse. */
         d->needles = 49;
         d->stamp_area_mm2 = 100.0;
+        d->needle_mm = 1.0;
         d->needle_radius_mm = 0.1;
         d->f_pen = 0.9;
         d->passes = 2;
+        d->energy_mJ = SCAR_RF_E_REF_MJ;
+        d->pulse_s = p->t_pulse;
+        d->tip_mm = 0.3;
+        d->insulated = true;
+        d->bipolar = true;
         break;
     case SCAR_DEV_FRACTIONAL_LASER:
         /* micro-thermal zones at 1.5 per mm^2 a pass, spacing above the
-         * 0.25 mm Manstein 2004 found well tolerated (estimate) */
+         * 0.25 mm Manstein 2004 found well tolerated (estimate); zones
+         * d_MTZ wide, z_MTZ deep (Manstein 2004); a heat-shock rim of 20 µm
+         * and, when ablative, a coagulated crater wall of 30 µm (estimates,
+         * docs/thermal.md) */
         d->needles = 150;
         d->stamp_area_mm2 = 100.0;
         d->needle_mm = p->z_MTZ;
         d->needle_radius_mm = 0.5 * p->d_MTZ;
         d->f_pen = 1.0;
         d->passes = 2;
+        d->rim_mm = 0.02;
+        d->coag_mm = 0.03;
         break;
     case SCAR_DEV_COUNT:
         break;
@@ -127,4 +146,9 @@ double scar_device_density(const scar_device *d)
         break;
     }
     return per_pass * d->passes;
+}
+
+bool scar_device_is_thermal(const scar_device *d)
+{
+    return d->kind == SCAR_DEV_RF_MICRONEEDLE || d->kind == SCAR_DEV_FRACTIONAL_LASER;
 }

@@ -35,11 +35,28 @@ typedef struct scar_device {
     double stamp_area_mm2;   /* stamp */
     int passes;
     double scar_multiplier;  /* m_scar: extra passes over scars */
+    /* thermal devices (MODEL.md §5.4, §5.5; thermal.h, docs/thermal.md).
+     * RF: needle_mm, f_pen and needle_radius_mm place the pins; a bipolar
+     * pair's spacing is the pin pitch sqrt(stamp_area_mm2 / needles).
+     * Laser: a micro-thermal zone is 2 needle_radius_mm wide and
+     * f_pen needle_mm deep. */
+    double energy_mJ;        /* RF: energy delivered per pin */
+    double pulse_s;          /* RF: conduction time (t_pulse) */
+    double tip_mm;           /* RF: uninsulated tip of an insulated needle */
+    bool insulated;          /* RF: shaft insulated except the tip */
+    bool bipolar;            /* RF: current between neighbouring pins */
+    bool rf_shortcut;        /* RF: z_RFTZ ellipsoid instead of the bioheat solve */
+    bool ablative;           /* laser: the zone's core is vaporised */
+    double coag_mm;          /* ablative laser: coagulated wall of the crater */
+    double rim_mm;           /* laser: heat-shock rim around the zone */
 } scar_device;
 
 /* Defaults for a kind (needle_mm from the parameter table's L_n). */
 void scar_device_default(scar_device_kind kind, const scar_params *p, scar_device *d);
-/* Punctures per mm^2 in one session over normal skin. */
+/* Punctures (pins, micro-thermal zones) per mm^2 in one session over normal
+ * skin. */
 double scar_device_density(const scar_device *d);
+/* true for rf_microneedle and fractional_laser. */
+bool scar_device_is_thermal(const scar_device *d);
 
 #endif /* SCAR_DEVICE_H */

@@ -23,6 +23,16 @@ json_t *scar_run_summary_json(scar_ctx *ctx, const scar_run_result *r, const sca
 scar_status scar_run_write_timeseries(scar_ctx *ctx, const scar_run_result *r, const char *path);
 
 struct scar_scenario;
+struct scar_side_effects;
+/* The side effects of a run's protocol for its patient (run_out.c): the
+ * evidence of data/evidence/safety.csv beside the run's erythema days per
+ * session.  *out is the caller's to free(). */
+scar_status scar_run_side_effects(scar_ctx *ctx, const scar_run_result *r,
+                                  const struct scar_scenario *sc, struct scar_side_effects **out);
+/* Adds them to summary.json as "side_effects". */
+scar_status scar_run_summary_add_side_effects(scar_ctx *ctx, json_t *summary,
+                                              const scar_run_result *r,
+                                              const struct scar_scenario *sc);
 /* report.html of a run (run_html.c); pictures are drawn into dir. */
 scar_status scar_run_report_html(scar_ctx *ctx, const scar_run_result *r,
                                  const struct scar_scenario *sc, const char *dir,

@@ -7,8 +7,10 @@
 #include "html.h"
 #include "plot.h"
 #include "report_internal.h"
+#include "safety.h"
 #include "scenario.h"
 
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -90,16 +92,24 @@ static void scars(FILE *f, const scar_run_result *r)
 {
     fputs("<h2>Each scar</h2>\n<table><tr><th>#</th><th class=l>type</th><th>x mm</th>"
           "<th>y mm</th><th>width mm</th><th>depth before</th><th>depth after</th>"
-          "<th>volume before mm&sup3;</th><th>volume after</th><th>improvement %</th></tr>\n", f);
+          "<th>volume before mm&sup3;</th><th>volume after</th><th>improvement %</th>"
+          "<th>matrix gained under the floor &micro;m</th><th>around it &micro;m</th>"
+          "<th>floor rise vs around &micro;m</th></tr>\n", f);
     for (size_t i = 0; i < r->nscars; i++) {
         const scar_followed *s = &r->scars[i];
         fprintf(f, "<tr><td>%zu</td><td class=l>%s</td><td>%.2f</td><td>%.2f</td><td>%.2f</td>"
-                   "<td>%.3f</td><td>%s%.3f</td><td>%.4f</td><td>%.4f</td><td>%.1f</td></tr>\n",
+                   "<td>%.3f</td><td>%s%.3f</td><td>%.4f</td><td>%.4f</td><td>%.1f</td>"
+                   "<td>%.1f</td><td>%.1f</td><td>%.1f</td></tr>\n",
                 i + 1, scar_type_name(s->before.type), s->before.x_mm, s->before.y_mm,
                 s->before.width_mm, s->before.depth_mm, s->found_after ? "" : "not found, ",
-                s->depth_after_mm, s->before.volume_mm3, s->volume_after_mm3, s->improvement_pct);
+                s->depth_after_mm, s->before.volume_mm3, s->volume_after_mm3, s->improvement_pct,
+                s->gain_floor_um, s->gain_around_um, s->rise_um);
     }
-    fputs("</table>\n", f);
+    fputs("</table>\n<p>The last three columns are the model's own account, without the scan: "
+          "the matrix volume the tissue under the scar's floor gained, the same for the skin "
+          "within 1 mm around it, and how much the floor rose relative to that skin. A floor "
+          "rises only when it gains more than its surroundings; the dermis under a scar is "
+          "thinner and holds fewer cells, so in this version it often gains less.</p>\n", f);
 }
 
 static const char trust[] =
@@ -119,6 +129,101 @@ static const char trust[] =
     "falls between the two is not a contradiction of either.</li>\n"
     "<li>Every parameter with its unit, range and source is in <code>params.csv</code> beside "
     "this report.</li>\n</ul>\n";
+
+/* One piece of evidence: "value unit (population) - source". */
+static void evidence(FILE *f, const scar_se_number *n)
+{
+    fputs("<li>", f);
+    if (!n->row) {
+        fprintf(f, "%s: %.1f %s &mdash; ", n->simulated_what, n->simulated, n->simulated_unit);
+        scar_html_text(f, SCAR_SE_MODEL_SOURCE);
+        fputs("</li>\n", f);
+        return;
+    }
+    const scar_se_row *w = n->row;
+    scar_html_text(f, w->item);
+    fputs(": <b>", f);
+    scar_html_text(f, w->value);
+    if (w->unit[0] && strcmp(w->unit, "qualitative") != 0) {
+        fputc(' ', f);
+        scar_html_text(f, w->unit);
+    }
+    fputs("</b> (", f);
+    scar_html_text(f, w->population);
+    fputs(") &mdash; ", f);
+    scar_html_text(f, w->cited);
+    fputs("</li>\n", f);
+}
+
+/* The side effects of data/evidence/safety.csv for this protocol and skin
+ * type, warnings first, then redness session by session beside the
+ * engine's prediction. */
+static scar_status side_effects(scar_ctx *ctx, FILE *f, const scar_run_result *r,
+                                const scar_scenario *sc)
+{
+    static const char *const colour[] = {"#5b6475", "#b7791f", "#c53030"};
+    scar_side_effects *se;
+    scar_status st = scar_run_side_effects(ctx, r, sc, &se);
+    if (st)
+        return st;
+    fprintf(f, "<h2>Side effects</h2>\n<p>What published studies report for a course like this "
+               "one (%s, %.2f mm needles, Fitzpatrick %d skin, %s), and what the simulation "
+               "predicts. Rates are per patient over a whole course in the groups shown; scarsim "
+               "does not compute a personal rate. <b>Warning</b>: the protocol is outside "
+               "published guidance or the evidence flags this setup; <b>caution</b>: talk it "
+               "through with your clinician; <b>info</b>: for your information. Each item says "
+               "why it is shown; conditions marked as assumptions are scarsim's own.</p>\n",
+            scar_device_name(se->device), se->needle_mm, se->fitzpatrick, se->region);
+    if (se->nitems == 0)
+        fputs("<p>No treatment, so no procedure side effects.</p>\n", f);
+    for (int l = SCAR_SE_WARNING; l >= SCAR_SE_INFO; l--)
+        for (size_t i = 0; i < se->nitems; i++) {
+            const scar_se_item *it = &se->items[i];
+            if ((int)it->level != l || it->session)
+                continue;
+            fprintf(f, "<div style=\"border-left:4px solid %s;padding:.2em .9em;margin:.7em 0\">"
+                       "<b style=\"color:%s\">%s</b> &middot; <b>", colour[l], colour[l],
+                    scar_se_level_name(it->level));
+            scar_html_text(f, scar_se_item_title(it->id));
+            fputs("</b><br>", f);
+            scar_html_text(f, it->text);
+            fputs("<br><small>Why shown: ", f);
+            scar_html_text(f, it->trigger);
+            fputs(".</small><ul style=\"font-size:.85em;margin:.2em 0\">\n", f);
+            for (size_t k = 0; k < it->nnumbers; k++)
+                evidence(f, &it->numbers[k]);
+            fputs("</ul></div>\n", f);
+        }
+    if (r->nsessions) {
+        fputs("<table><tr><th>session</th><th>simulated visible redness, days</th>"
+              "<th class=l>published</th><th class=l>source</th></tr>\n", f);
+        for (size_t i = 0; i < se->nitems; i++) {
+            const scar_se_item *it = &se->items[i];
+            if (!it->session)
+                continue;
+            fprintf(f, "<tr><td>%d</td><td>%.1f</td><td class=l>", it->session,
+                    r->sessions[it->session - 1].erythema_days);
+            if (isfinite(it->lo))
+                fprintf(f, "%g-%g %s", it->lo, it->hi, it->unit);
+            else if (isfinite(it->hi))
+                fprintf(f, "up to %g %s", it->hi, it->unit);
+            else
+                fputs("none published", f);
+            char src[2048];
+            scar_se_item_sources(it, src, sizeof src);
+            fputs("</td><td class=l>", f);
+            scar_html_text(f, src);
+            fputs("</td></tr>\n", f);
+        }
+        fputs("</table>\n", f);
+    }
+    fprintf(f, "<p>The simulated redness is the model's inflammatory signal in the epidermis and "
+               "papillary dermis, counted as visible above the threshold I_vis of the parameter "
+               "table. Oedema is reported apart from treatment gain (mean swelling at the end: "
+               "%.1f um).</p>\n", r->final.oedema_um);
+    free(se);
+    return SCAR_OK;
+}
 
 static scar_status picture(scar_ctx *ctx, FILE *f, const char *dir, const char *name,
                            const scar_heightmap *hm, const scar_scan_result *scan,
@@ -162,16 +267,26 @@ scar_status scar_run_report_html(scar_ctx *ctx, const scar_run_result *r,
             st = p ? scar_html_png(ctx, f, p, plots[i]) : SCAR_ENOMEM;
             free(p);
         }
+        /* a cross-section through each type of scar, when it was drawn */
+        for (int type = 0; type < SCAR_TYPE_COUNT && !st; type++) {
+            char name[64];
+            snprintf(name, sizeof name, "section_%s.png", scar_type_name((scar_type)type));
+            char *p = scar_path_join(ctx, dir, name);
+            if (!p) {
+                st = SCAR_ENOMEM;
+                break;
+            }
+            FILE *probe = fopen(p, "rb");
+            if (probe) {
+                fclose(probe);
+                st = scar_html_png(ctx, f, p, name);
+            }
+            free(p);
+        }
     }
+    if (!st)
+        st = side_effects(ctx, f, r, sc);
     if (!st) {
-        fputs("<h2>Side effects</h2>\n<p>Erythema (redness) is the model's inflammatory signal "
-              "in the epidermis and papillary dermis; it counts as visible above the threshold "
-              "I_vis of the parameter table. Days of visible erythema after each session: ", f);
-        for (size_t k = 0; k < r->nsessions; k++)
-            fprintf(f, "%s%.1f", k ? ", " : "", r->sessions[k].erythema_days);
-        fprintf(f, "%s. Oedema is reported apart from treatment gain (largest mean swelling at the "
-                   "measurements: %.1f um).</p>\n", r->nsessions ? "" : "none",
-                r->final.oedema_um);
         fputs(trust, f);
         fputs("<h2>Files</h2>\n<p><code>summary.json</code> (results), "
               "<code>timeseries.csv</code> (daily tissue response), <code>params.csv</code> "

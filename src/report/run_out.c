@@ -7,6 +7,8 @@
 #include "params.h"
 #include "report_internal.h"
 #include "run.h"
+#include "safety.h"
+#include "scenario.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -58,6 +60,9 @@ json_t *scar_run_summary_json(scar_ctx *ctx, const scar_run_result *r, const sca
         json_object_set_new(s, "volume_after_mm3", scar_json_real(f->volume_after_mm3, 4));
         json_object_set_new(s, "improvement_pct", scar_json_real(f->improvement_pct, 3));
         json_object_set_new(s, "found_after", json_boolean(f->found_after));
+        json_object_set_new(s, "matrix_gain_floor_um", scar_json_real(f->gain_floor_um, 4));
+        json_object_set_new(s, "matrix_gain_around_um", scar_json_real(f->gain_around_um, 4));
+        json_object_set_new(s, "floor_rise_vs_around_um", scar_json_real(f->rise_um, 4));
         json_array_append_new(scars, s);
     }
     json_object_set_new(root, "scars", scars);
@@ -86,6 +91,43 @@ json_t *scar_run_summary_json(scar_ctx *ctx, const scar_run_result *r, const sca
         json_object_set_new(root, "params", pj);
     }
     return root;
+}
+
+scar_status scar_run_side_effects(scar_ctx *ctx, const scar_run_result *r,
+                                  const struct scar_scenario *sc, scar_side_effects **out)
+{
+    *out = NULL;
+    scar_side_effects *se = scar_malloc(ctx, sizeof *se);
+    double *ery = scar_malloc(ctx, (r->nsessions + 1) * sizeof *ery);
+    scar_status st = se && ery ? SCAR_OK : SCAR_ENOMEM;
+    for (size_t k = 0; !st && k < r->nsessions; k++)
+        ery[k] = r->sessions[k].erythema_days;
+    /* scenarios hold no PIH history yet (DESIGN.md has it for plan's
+     * patients only): false */
+    if (!st)
+        st = scar_side_effects_assess_region(ctx, &sc->protocol, sc->region->name,
+                                             sc->fitzpatrick, false, ery, (int)r->nsessions, se);
+    free(ery);
+    if (st)
+        free(se);
+    else
+        *out = se;
+    return st;
+}
+
+scar_status scar_run_summary_add_side_effects(scar_ctx *ctx, json_t *summary,
+                                              const scar_run_result *r,
+                                              const struct scar_scenario *sc)
+{
+    scar_side_effects *se;
+    scar_status st = scar_run_side_effects(ctx, r, sc, &se);
+    if (st)
+        return st;
+    json_t *j = scar_side_effects_json(se);
+    free(se);
+    if (!j || json_object_set_new(summary, "side_effects", j))
+        return SCAR_RAISE(ctx, SCAR_ENOMEM, "out of memory writing the side effects");
+    return SCAR_OK;
 }
 
 scar_status scar_run_write_timeseries(scar_ctx *ctx, const scar_run_result *r, const char *path)

@@ -164,6 +164,59 @@ done:
     return st;
 }
 
+/* section_TYPE.png/svg: a cross-section through the first scar of each type,
+ * before treatment and at the end, along x through its centre. */
+static scar_status write_sections(scar_ctx *ctx, const char *dir, const scar_run_result *r)
+{
+    const scar_heightmap *a = r->surface_before, *b = r->surface_after;
+    if (!a || !b || !r->scan_before)
+        return SCAR_OK;
+    size_t nx = a->nx;
+    double *x = scar_malloc(ctx, nx * sizeof *x), *ya = scar_malloc(ctx, nx * sizeof *ya),
+           *yb = scar_malloc(ctx, nx * sizeof *yb);
+    scar_status st = x && ya && yb ? SCAR_OK : SCAR_ENOMEM;
+    for (int type = 0; !st && type < SCAR_TYPE_COUNT; type++) {
+        const scar_scar *sc = NULL;
+        for (size_t k = 0; k < r->scan_before->scars.n && !sc; k++)
+            if ((int)r->scan_before->scars.v[k].type == type)
+                sc = &r->scan_before->scars.v[k];
+        if (!sc)
+            continue;
+        double dx = a->dx_um * 1e-3, half = fmax(1.5 * sc->length_mm, 2.0);
+        long j = (long)floor(sc->y_mm / (a->dy_um * 1e-3));
+        if (j < 0 || j >= (long)a->ny)
+            continue;
+        size_t n = 0;
+        for (size_t i = 0; i < nx; i++) {
+            double xi = ((double)i + 0.5) * dx;
+            if (fabs(xi - sc->x_mm) > half)
+                continue;
+            x[n] = xi;
+            ya[n] = SCAR_HM_AT(a, i, j);
+            yb[n++] = SCAR_HM_AT(b, i, j);
+        }
+        char title[96], name[64];
+        snprintf(title, sizeof title, "Cross-section through a %s scar (y = %.1f mm)",
+                 scar_type_name((scar_type)type), sc->y_mm);
+        scar_plot_series ser[2] = {{.label = "before treatment", .x = x, .y = ya, .n = n},
+                                   {.label = "end of follow-up", .x = x, .y = yb, .n = n,
+                                    .dashed = true}};
+        scar_plot pl = {.title = title, .x_label = "x (mm)", .y_label = "height (um)",
+                        .series = ser, .nseries = 2, .note = SCAR_DISCLAIMER};
+        static const char *const ext[2] = {"png", "svg"};
+        for (int e = 0; e < 2 && !st; e++) {
+            snprintf(name, sizeof name, "section_%s.%s", scar_type_name((scar_type)type), ext[e]);
+            char *p = scar_path_join(ctx, dir, name);
+            st = p ? scar_plot_write(ctx, &pl, p, 900, 460) : SCAR_ENOMEM;
+            free(p);
+        }
+    }
+    free(x);
+    free(ya);
+    free(yb);
+    return st;
+}
+
 static scar_status make_skin(scar_ctx *ctx, const scar_scenario *sc, scar_heightmap **hm)
 {
     if (sc->has_synth) {
@@ -185,15 +238,20 @@ scar_status scar_run(scar_ctx *ctx, const char *scenario_path, const char *out_d
     scar_heightmap *hm = NULL;
     scar_run_result *r = NULL;
     json_t *sum = NULL;
-    run_files F = {.dir = out_dir};
+    scar_stage *stage = NULL;
+    run_files F = {0};
     char *p = NULL;
     scar_status st = scar_scenario_read(ctx, scenario_path, &sc);
     if (st)
         goto done;
     if (!seed_given && sc->has_seed)
         scar_ctx_set_seed(ctx, sc->seed);
-    if ((st = make_skin(ctx, sc, &hm)) || (st = scar_mkdir_p(ctx, out_dir)))
+    if ((st = make_skin(ctx, sc, &hm)) || (st = scar_stage_open(ctx, out_dir, &stage)))
         goto done;
+    /* everything is written into the staging folder; the folder asked for
+     * receives it only when the whole run has succeeded */
+    out_dir = scar_stage_path(stage);
+    F.dir = out_dir;
     scar_run_spec rs = {.surface = hm, .region = sc->region, .fitzpatrick = sc->fitzpatrick,
                         .age_y = sc->age_y, .protocol = sc->protocol, .dx_um = sc->dx_um,
                         .params = sc->params, .vti_days = sc->vti_days, .nvti = sc->nvti,
@@ -205,9 +263,12 @@ scar_status scar_run(scar_ctx *ctx, const char *scenario_path, const char *out_d
         st = scar_ctx_error(ctx)->status ? scar_ctx_error(ctx)->status : SCAR_ENOMEM;
         goto done;
     }
+    if ((st = scar_run_summary_add_side_effects(ctx, sum, r, sc)))
+        goto done;
     if ((st = scar_json_dumps(ctx, sum, summary_text)))
         goto done;
-    if ((st = write_surfaces(ctx, out_dir, r)) || (st = write_plots(ctx, out_dir, r, sc)))
+    if ((st = write_surfaces(ctx, out_dir, r)) || (st = write_plots(ctx, out_dir, r, sc)) ||
+        (st = write_sections(ctx, out_dir, r)))
         goto done;
     if (F.nvti) {
         if (!(p = scar_path_join(ctx, out_dir, "tissue.pvd"))) {
@@ -236,7 +297,9 @@ scar_status scar_run(scar_ctx *ctx, const char *scenario_path, const char *out_d
     /* the summary last: its presence says the folder is complete */
     WRITE("summary.json", scar_json_write_file(ctx, sum, p));
 #undef WRITE
+    st = scar_stage_commit(ctx, &stage);
 done:
+    scar_stage_abort(&stage);
     if (st) {
         free(*summary_text);
         *summary_text = NULL;

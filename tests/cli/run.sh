@@ -152,6 +152,26 @@ assert "not a substitute" in open(os.path.join(out, "report.html")).read()
 vtis = [f for f in os.listdir(out) if f.endswith(".vti")]
 assert len(vtis) == 2, vtis
 PY
+python3 - "$T/run1" <<'PY' && ok "run: side effects with sources" || bad "run: side effects with sources"
+import json, os, sys
+out = sys.argv[1]
+se = json.load(open(os.path.join(out, "summary.json")))["side_effects"]
+assert se["fitzpatrick"] == 3 and se["device"] == "roller", se
+items = se["items"]
+ids = {i["id"] for i in items}
+for k in ("erythema", "pih", "tram_track", "infection", "acne_flare", "herpes", "prp", "depth_scarring"):
+    assert k in ids, k
+for i in items:
+    for k in ("id", "level", "text", "trigger", "numbers", "source"):
+        assert k in i, (i.get("id"), k)
+    assert i["level"] in ("info", "caution", "warning"), i
+    assert i["source"] and i["numbers"], i["id"]
+    for n in i["numbers"]:
+        assert n["source"] and "value" in n and "unit" in n, n
+assert [i["session"] for i in items if i["id"] == "erythema_session"] == [1, 2]
+html = open(os.path.join(out, "report.html")).read()
+assert "Tram-track marks" in html and "PMID 25196684" in html
+PY
 # The snapshots open in ParaView, the program people use for them (pvbatch
 # runs headless).
 if command -v pvbatch >/dev/null 2>&1; then
