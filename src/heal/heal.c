@@ -44,6 +44,21 @@ scar_status scar_heal_create(scar_ctx *ctx, scar_tissue *t, scar_heal **out)
         if (t->scar_id[col] > 0)
             h->scar_cols[t->scar_id[col]]++;
     static const scar_field order[HEAL_NDIFF] = {SCAR_F_I, SCAR_F_M, SCAR_F_C, SCAR_F_N, SCAR_F_S};
+    /* the planes that hold dermis */
+    size_t plane = t->g.nx * t->g.ny;
+    h->kd0 = t->g.nz;
+    h->kd1 = 0;
+    for (size_t v = 0; v < t->g.n; v++)
+        if (t->layer[v] == SCAR_LAYER_DERMIS) {
+            size_t k = v / plane;
+            if (k < h->kd0)
+                h->kd0 = k;
+            if (k + 1 > h->kd1)
+                h->kd1 = k + 1;
+        }
+    if (h->kd1 == 0)
+        h->kd0 = 0;
+    h->kd0m = h->kd0 > 0 ? h->kd0 - 1 : 0;
     double Dall[HEAL_NDIFF][SCAR_LAYER_COUNT];
     for (int i = 0; i < HEAL_NDIFF; i++) {
         h->diff_field[i] = order[i];
@@ -58,9 +73,24 @@ scar_status scar_heal_create(scar_ctx *ctx, scar_tissue *t, scar_heal **out)
                 memcmp(Dall[i], Dall[j], sizeof Dall[i]) == 0) {
                 h->lod[i] = h->lod[j];
                 h->lod_owner[i] = j;
+                h->lod_k0[i] = h->lod_k0[j];
                 break;
             }
-        if (!h->lod[i] && (st = scar_lod_create(ctx, &t->g, t->layer, Dall[i], 0.0, &h->lod[i])))
+        if (h->lod[i])
+            continue;
+        /* a field that lives in the dermis only is solved on its planes:
+         * the faces to the planes above and below are closed anyway */
+        scar_grid sub = t->g;
+        h->lod_k0[i] = 0;
+        bool dermis_only = Dall[i][SCAR_LAYER_EPIDERMIS] == 0.0 && Dall[i][SCAR_LAYER_SUBCUTIS] == 0.0;
+        if (dermis_only && h->kd1 > h->kd0) {
+            h->lod_k0[i] = h->kd0;
+            sub.nz = h->kd1 - h->kd0;
+            sub.n = plane * sub.nz;
+            sub.z0_mm = t->g.z0_mm + (double)h->kd0 * t->g.h_mm;
+        }
+        if ((st = scar_lod_create(ctx, &sub, t->layer + h->lod_k0[i] * plane, Dall[i], 0.0,
+                                  &h->lod[i])))
             goto fail;
     }
     *out = h;
@@ -199,7 +229,7 @@ scar_status scar_heal_step(scar_ctx *ctx, scar_heal *h, double dt)
         size_t nu = 0;
         for (int j = i; j < HEAL_NDIFF; j++)
             if ((j == i || h->lod_owner[j] == i) && h->field_max[j] >= negligible[j])
-                u[nu++] = h->t->f[h->diff_field[j]];
+                u[nu++] = h->t->f[h->diff_field[j]] + h->lod_k0[i] * h->t->g.nx * h->t->g.ny;
         if (nu)
             scar_lod_step_fields(h->lod[i], u, nu, h->threads);
     }

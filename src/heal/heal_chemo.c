@@ -31,6 +31,8 @@ typedef struct chemo {
 
 /* Face velocities from the frozen growth factor; returns the largest sum of
  * outgoing face speeds of a voxel (the CFL bound). */
+/* Loops run over the planes that hold dermis, [kd0m, kd1), kd0m one plane
+ * above the first so that the faces into it are written (as zero: closed). */
 static double face_velocities(heal_state *h, chemo *ch)
 {
     const scar_tissue *t = h->t;
@@ -40,7 +42,7 @@ static double face_velocities(heal_state *h, chemo *ch)
     const double chi = p->chi_n, Kchi = p->K_chi, c0 = h->c0, inv_h = 1.0 / g->h_mm;
     size_t plane = g->nx * g->ny;
 #pragma omp parallel for schedule(static) num_threads(h->threads)
-    for (size_t k = 0; k < g->nz; k++) {
+    for (size_t k = h->kd0m; k < h->kd1; k++) {
         size_t idx[3] = {0, 0, k};
         for (size_t j = 0; j < g->ny; j++)
             for (size_t i = 0; i < g->nx; i++) {
@@ -64,7 +66,7 @@ static double face_velocities(heal_state *h, chemo *ch)
      * the upwind one) */
     double umax = 0.0;
 #pragma omp parallel for schedule(static) num_threads(h->threads) reduction(max : umax)
-    for (size_t k = 0; k < g->nz; k++) {
+    for (size_t k = h->kd0m; k < h->kd1; k++) {
         size_t idx[3] = {0, 0, k};
         for (size_t j = 0; j < g->ny; j++)
             for (size_t i = 0; i < g->nx; i++) {
@@ -91,7 +93,7 @@ static void fill_q(heal_state *h, chemo *ch)
     size_t plane = g->nx * g->ny;
     const double *N = t->f[SCAR_F_N], *Y = t->f[SCAR_F_MYO];
 #pragma omp parallel for schedule(static) num_threads(h->threads)
-    for (size_t k = 0; k < g->nz; k++)
+    for (size_t k = h->kd0m; k < h->kd1; k++)
         for (size_t col = 0; col < plane; col++) {
             size_t v = k * plane + col;
             if (t->layer[v] != SCAR_LAYER_DERMIS) {
@@ -134,7 +136,7 @@ static void substep(heal_state *h, chemo *ch, double dt)
     double *N = h->t->f[SCAR_F_N];
     double f = dt / g->h_mm;
 #pragma omp parallel for schedule(static) num_threads(h->threads)
-    for (size_t k = 0; k < g->nz; k++) {
+    for (size_t k = h->kd0m; k < h->kd1; k++) {
         size_t idx[3] = {0, 0, k};
         for (size_t j = 0; j < g->ny; j++)
             for (size_t i = 0; i < g->nx; i++) {
@@ -146,7 +148,7 @@ static void substep(heal_state *h, chemo *ch, double dt)
             }
     }
 #pragma omp parallel for schedule(static) num_threads(h->threads)
-    for (size_t k = 0; k < g->nz; k++) {
+    for (size_t k = h->kd0m; k < h->kd1; k++) {
         size_t idx[3] = {0, 0, k};
         for (size_t j = 0; j < g->ny; j++)
             for (size_t i = 0; i < g->nx; i++) {

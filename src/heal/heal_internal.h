@@ -20,6 +20,11 @@ struct scar_heal {
     scar_field diff_field[HEAL_NDIFF];
     scar_lod *lod[HEAL_NDIFF];
     int lod_owner[HEAL_NDIFF]; /* -1: lod[i] is its own; else the field it shares with */
+    /* planes that hold dermis: [kd0, kd1); kd0m = kd0 - 1 (or 0).  Fibroblasts
+     * live there only, so their diffusion and chemotaxis run on those planes
+     * (contiguous memory: the field from plane kd0 on). */
+    size_t kd0, kd1, kd0m;
+    size_t lod_k0[HEAL_NDIFF]; /* first plane of each operator's sub-grid */
     double lod_dt; /* the dt the operators were set for */
     double *plane_acc; /* 2 nz doubles: per-plane sums */
     double *plane_max; /* HEAL_NDIFF nz doubles: per-plane largest |departure| */

@@ -21,7 +21,8 @@
  * The scheme is first order in time, second order in space, unconditionally
  * stable and positivity preserving (each solve is an M-matrix).
  *
- * Fields are double, nx*ny*nz, x fastest, 64-byte aligned (scar_alloc_aligned).
+ * Fields are double, nx*ny*nz, x fastest; 64-byte aligned (scar_alloc_aligned) for
+ * speed, not for correctness: a field may also start at any plane of a larger one.
  * Results are bitwise identical for any thread count.
  */
 #ifndef SCAR_LOD_H
