@@ -36,7 +36,7 @@ TESTS    := $(TEST_SRC:tests/%.c=$(BUILD)/tests/%)
 LIB      := $(BUILD)/libscarsim.a
 BIN      := $(BUILD)/scarsim
 
-.PHONY: FORCE all check unit cli sanitize demo bench clean deps format
+.PHONY: FORCE all check unit cli sanitize demo bench clean deps deps-tests format
 all: $(BIN)
 
 # The git hash recorded in every output; the header is rewritten only when the
@@ -79,7 +79,11 @@ $(BUILD)/tests/%: tests/%.c $(LIB) tests/testutil.h $(GEN_PARAMS)
 
 # Unit, verification and conformance tests (cmocka), then the command-line
 # regression runs.  Each test binary runs in its own scratch folder.
-check: unit cli
+check: deps-tests
+	@$(MAKE) --no-print-directory unit cli
+
+deps-tests:
+	@bash scripts/setup-deps.sh --tests
 
 unit: $(TESTS) $(BIN)
 	@fail=0; for t in $(TESTS); do \

@@ -1,8 +1,18 @@
 #!/usr/bin/env bash
 # Installs the Debian packages scarsim needs, only those that are missing.
+#   scripts/setup-deps.sh          what building and running scarsim needs
+#   scripts/setup-deps.sh --tests  that, and what the test suite needs
+#                                  (cmocka, gwyddion, ParaView, xvfb)
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
-mapfile -t pkgs < <(grep -v '^#' "$here/debian-packages.txt" | tr ' ' '\n' | sed '/^$/d')
+sections="Build Libraries"
+[ "${1:-}" = "--tests" ] && sections="Build Libraries Tests"
+pkgs=()
+for sec in $sections; do
+  # the line after "# <section>" lists that section's packages
+  mapfile -t -O "${#pkgs[@]}" pkgs < <(awk -v s="# $sec" '$0 == s {getline; print}' \
+    "$here/debian-packages.txt" | tr ' ' '\n' | sed '/^$/d')
+done
 missing=()
 for p in "${pkgs[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
