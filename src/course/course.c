@@ -6,6 +6,7 @@
  * landing exactly on every event and snapshot (§6, §7).
  */
 #include "course.h"
+#include "thermal.h"
 
 #include <math.h>
 #include <stdlib.h>
@@ -58,9 +59,11 @@ double scar_protocol_end_day(const scar_protocol *pr)
 
 /* The tracks of one session: punctures applied one by one; deep tracks
  * counted per scar for the release of tethering (§4.1 item 2); the fraction
- * of every voxel inside a track summed into chi_sum for the pore sources. */
+ * of every voxel inside a track summed into chi_sum for the pore sources.
+ * keep, when not NULL, receives the punctures (RF: where the tips heat). */
 static scar_status needle_session(scar_ctx *ctx, scar_heal *h, const scar_protocol *pr,
-                                  int session, double *chi_sum, scar_puncture *nominal)
+                                  int session, double *chi_sum, scar_puncture *nominal,
+                                  scar_puncture_list *keep)
 {
     scar_tissue *t = scar_heal_tissue(h);
     const scar_params *p = t->p;
@@ -109,10 +112,78 @@ static scar_status needle_session(scar_ctx *ctx, scar_heal *h, const scar_protoc
     }
     scar_heal_release_tether(h, deep);
     scar_heal_add_injury_time(h, scar_now_s() - t0);
+    if (keep) {
+        *keep = pl;
+        memset(&pl, 0, sizeof pl);
+    }
 done:
     free(deep);
     scar_voxels_free(&vox);
     scar_puncture_list_free(&pl);
+    return st;
+}
+
+/* A thermal device's session (MODEL.md §5.4, §5.5; docs/thermal.md): the
+ * lesion of one pin or micro-thermal zone is computed once for the
+ * settings, stamped at every point of the session's pattern relative to the
+ * local surface and handed to the biology.  RF needles make their tracks
+ * first (bleeding and tethering as any needle), the lesion at their tips.
+ * Laser zones make no track; an ablative zone bleeds when its crater
+ * reaches the papillary plexus, and its crater is an open channel for
+ * topical products (*pores set); a non-ablative one opens none. */
+static scar_status thermal_session(scar_ctx *ctx, scar_heal *h, const scar_protocol *pr,
+                                   int session, double *chi_sum, scar_puncture *nominal,
+                                   bool *pores)
+{
+    scar_tissue *t = scar_heal_tissue(h);
+    const scar_params *p = t->p;
+    const scar_device *d = &pr->device;
+    if (!t->f[SCAR_F_RHOD])
+        return SCAR_RAISE(ctx, SCAR_EINTERNAL, "the %s needs a tissue with denatured collagen "
+                                               "(scar_tissue_spec.with_thermal)",
+                          scar_device_name(d->kind));
+    bool rf = d->kind == SCAR_DEV_RF_MICRONEEDLE;
+    scar_puncture_list pl = {0};
+    scar_lesion les;
+    scar_lesion_voxels lv = {0};
+    scar_status st = scar_device_lesion(ctx, d, p, t->h_e0, t->h_d0, &les);
+    if (st)
+        return st;
+    double t0 = scar_now_s();
+    *pores = rf || d->ablative;
+    if (rf) {
+        st = needle_session(ctx, h, pr, session, chi_sum, nominal, &pl);
+        t0 = scar_now_s();
+    } else {
+        double crater = d->ablative ? les.r_mm - les.coag_mm : les.r_mm;
+        double cdepth = d->ablative ? les.depth_mm - les.coag_mm : les.depth_mm;
+        scar_pattern_spec ps = {
+            .width_mm = (double)t->g.nx * t->g.h_mm,
+            .height_mm = (double)t->g.ny * t->g.h_mm,
+            .density_per_mm2 = scar_device_density(d),
+            .scar_multiplier = d->scar_multiplier,
+            .scar_id = t->scar_id, .nx = t->g.nx, .ny = t->g.ny, .col_mm = t->g.h_mm,
+            .depth_mm = cdepth, .radius_mm = crater, .cone_mm = crater,
+            .seed = scar_ctx_seed(ctx), .session = (uint64_t)session};
+        *nominal = (scar_puncture){0, 0, cdepth, crater, crater};
+        st = scar_puncture_pattern(ctx, &ps, &pl);
+    }
+    for (size_t q = 0; !st && q < pl.n; q++) {
+        const scar_puncture *pu = &pl.v[q];
+        if ((st = scar_lesion_stamp(ctx, t, &les, pu->x_mm, pu->y_mm, &lv)))
+            break;
+        size_t col = (size_t)floor(pu->y_mm / t->g.h_mm) * t->g.nx +
+                     (size_t)floor(pu->x_mm / t->g.h_mm);
+        bool bleeds = !rf && d->ablative && pu->depth_mm > t->h_e0 + t->dh_e[col] + p->z_pap;
+        heal_lesion hl = {&lv.kill, &lv.den, &lv.rim, &lv.ablated, bleeds};
+        scar_heal_apply_thermal(h, &hl);
+        for (size_t i = 0; !rf && i < lv.ablated.n; i++)
+            chi_sum[lv.ablated.v[i].v] += lv.ablated.v[i].chi;
+    }
+    scar_heal_add_injury_time(h, les.stats.seconds + scar_now_s() - t0);
+    scar_lesion_voxels_free(&lv);
+    scar_puncture_list_free(&pl);
+    scar_lesion_free(&les);
     return st;
 }
 
@@ -200,11 +271,6 @@ scar_status scar_course_session(scar_ctx *ctx, scar_heal *h, const scar_protocol
     scar_tissue *t = scar_heal_tissue(h);
     const scar_params *p = t->p;
     double day = scar_heal_time(h);
-    if (pr->device.kind == SCAR_DEV_RF_MICRONEEDLE || pr->device.kind == SCAR_DEV_FRACTIONAL_LASER)
-        return SCAR_RAISE_AT(ctx, SCAR_EINPUT, NULL, 0, 0, "protocol.device",
-                             "the thermal devices (rf_microneedle, fractional_laser) are not "
-                             "simulated by this version; expected roller, pen, stamp or "
-                             "home_roller, found %s", scar_device_name(pr->device.kind));
     if (pr->adjunct[SCAR_ADJ_RETINOID_TOPICAL])
         return SCAR_RAISE_AT(ctx, SCAR_EINPUT, NULL, 0, 0, "protocol.adjuncts",
                              "retinoid_topical has no term in the healing model of this "
@@ -214,14 +280,18 @@ scar_status scar_course_session(scar_ctx *ctx, scar_heal *h, const scar_protocol
     double *chi = scar_calloc(ctx, t->g.n, sizeof *chi);
     if (!chi)
         return SCAR_ENOMEM;
-    scar_puncture nominal;
-    scar_status st = needle_session(ctx, h, pr, session, chi, &nominal);
-    if (!st && pr->adjunct[SCAR_ADJ_PRP_TOPICAL])
+    scar_puncture nominal = {0, 0, 0, 0, 0};
+    bool pores = true;
+    scar_status st = scar_device_is_thermal(&pr->device)
+                         ? thermal_session(ctx, h, pr, session, chi, &nominal, &pores)
+                         : needle_session(ctx, h, pr, session, chi, &nominal, NULL);
+    /* without open channels (non-ablative laser) no topical uptake */
+    if (!st && pores && pr->adjunct[SCAR_ADJ_PRP_TOPICAL])
         st = pore_source(ctx, h, pr, chi, &nominal, SCAR_F_C, p->c_PRP, day);
     bool serum = pr->adjunct[SCAR_ADJ_SERUM_HYALURONIC] ||
                  pr->adjunct[SCAR_ADJ_SERUM_VITAMIN_C] ||
                  pr->adjunct[SCAR_ADJ_SERUM_GROWTH_FACTOR];
-    if (!st && serum)
+    if (!st && pores && serum)
         st = pore_source(ctx, h, pr, chi, &nominal, SCAR_F_S, p->s_app, day);
     if (!st && pr->adjunct[SCAR_ADJ_PRP_INTRADERMAL])
         st = prp_bolus(ctx, h, day);

@@ -324,6 +324,7 @@ scar_status scar_run_course(scar_ctx *ctx, const scar_run_spec *spec, scar_run_r
         .surface = scan0->levelled, .labels = scan0->labels, .scars = scan0->scars.v,
         .nscars = scan0->scars.n, .region = spec->region, .h_mm = spec->dx_um * 1e-3,
         .fitzpatrick = spec->fitzpatrick, .age_y = spec->age_y,
+        .with_thermal = scar_device_is_thermal(&pr->device),
         .with_serum = pr->adjunct[SCAR_ADJ_SERUM_HYALURONIC] ||
                       pr->adjunct[SCAR_ADJ_SERUM_VITAMIN_C] ||
                       pr->adjunct[SCAR_ADJ_SERUM_GROWTH_FACTOR]};

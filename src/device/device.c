@@ -88,10 +88,11 @@ void scar_device_default(scar_device_kind kind, const scar_params *p, scar_devic
          * bipolar between neighbouring pins.  1.0 mm needles: at f_pen 0.9
          * the tips lie in the reticular dermis of the cheek's ~1 mm skin
          * (Iyengar 2018), not in the fat below (estimate).  The uninsulated
-         * tip, 0.3 mm, is an estimate of common insulated needles; the
-         * energy per pin is the one at which the bioheat solve gives the
-         * z_RFTZ = 0.2 mm deep zone of Manuskiatti 2016 (docs/thermal.md:
-         * a calibration, not a device reading); the pulse is t_pulse. */
+         * tip (0.15 mm) and the energy per pin (5 mJ) are calibrations, not
+         * device readings: with them the bioheat solve gives zones 160-315
+         * µm deep for 3-10 mJ and the z_RFTZ = 0.2 mm zone at 5 mJ, inside
+         * the 100-300 µm of Manuskiatti 2016 (docs/thermal.md); the pulse
+         * is t_pulse. */
         d->needles = 49;
         d->stamp_area_mm2 = 100.0;
         d->needle_mm = 1.0;
@@ -100,7 +101,7 @@ void scar_device_default(scar_device_kind kind, const scar_params *p, scar_devic
         d->passes = 2;
         d->energy_mJ = SCAR_RF_E_REF_MJ;
         d->pulse_s = p->t_pulse;
-        d->tip_mm = 0.3;
+        d->tip_mm = 0.15;
         d->insulated = true;
         d->bipolar = true;
         break;

@@ -31,9 +31,9 @@
  * representable, however large A is (A = 3.1e98 /s for cell death; sets with
  * A beyond 1e308 exist in the literature). */
 typedef struct scar_arrhenius {
-    double lnA;     /* ln(A / (1/s)) */
-    double Ea;      /* activation energy, J/mol */
-    double R;       /* gas constant, J/mol/K */
+    double lnA; /* ln(A / (1/s)) */
+    double Ea;  /* activation energy, J/mol */
+    double R;   /* gas constant, J/mol/K */
 } scar_arrhenius;
 
 /* An Omega that large means complete damage (1 - e^-Omega == 1 in double);
@@ -67,6 +67,23 @@ static inline double scar_omega_add(double omega, double increment)
     return s < SCAR_OMEGA_MAX ? s : SCAR_OMEGA_MAX;
 }
 
+/* Validation N9: Omega accumulated step by step at constant temperatures,
+ * as the bioheat solve does it (trapezoid, capped sum), against
+ * A e^(-Ea/RT) t evaluated independently in long double.  The cases: the
+ * table's cell-death and collagen sets at 43-100 °C, and a set with
+ * ln A = 800 (A beyond the double range), where the naive product
+ * A * exp(-Ea/RT) is inf * 0.  One more case whose Omega exceeds
+ * SCAR_OMEGA_MAX must come back capped and finite. */
+typedef struct scar_arrhenius_check {
+    int cases;           /* compared with the reference */
+    double max_rel_err;  /* largest relative error among them */
+    int nonfinite;       /* results that were not finite (must be 0) */
+    int naive_nonfinite; /* cases where the naive product is not finite */
+    bool capped_ok;      /* the over-range case gave SCAR_OMEGA_MAX */
+} scar_arrhenius_check;
+
+void scar_arrhenius_check_run(const scar_params *p, scar_arrhenius_check *out);
+
 /* ---- the lesion of one pin / one micro-thermal zone ---- */
 
 typedef enum scar_lesion_kind {
@@ -90,16 +107,18 @@ typedef struct scar_lesion_stats {
     double coag_top_mm, coag_bottom_mm, coag_depth_mm, coag_width_mm;
     double den_top_mm, den_bottom_mm, den_depth_mm, den_width_mm;
     double coag_vol_mm3, den_vol_mm3, rim_vol_mm3, ablated_vol_mm3;
-    double epi_damage_max;  /* largest 1 - e^-Omega_cell of an epidermal cell */
-    double epi_dT_max;      /* largest temperature rise of an epidermal cell, K */
+    double epi_damage_max; /* largest 1 - e^-Omega_cell of an epidermal cell */
+    double epi_dT_max;     /* largest temperature rise of an epidermal cell, K */
     double T_peak_C;
-    double voltage_V;       /* drive between the electrodes */
-    double current_A;       /* into one pin during the pulse */
+    double voltage_V; /* drive between the electrodes */
+    double current_A; /* into one pin during the pulse */
     /* Energy ledger of the bioheat solve, J per pin: what the pulse
-     * deposited, what the tissue held at its end, and what left through the
-     * perfusion, the skin surface, the deep boundary, with the needle's own
-     * heat when it is withdrawn; held_end at the end of the cooling. */
-    double e_joule_J, e_held_pulse_J, e_held_end_J;
+     * deposited, what the tissue held at the pulse's end and what had left
+     * by then (surface, deep face, perfusion: lost_pulse); over the whole
+     * solve what left through the perfusion, the skin surface, the deep
+     * boundary, and with the needle's own heat when it is withdrawn;
+     * held_end at the end of the cooling. */
+    double e_joule_J, e_held_pulse_J, e_lost_pulse_J, e_held_end_J;
     double e_perfusion_J, e_surface_J, e_deep_J, e_needle_J;
     double seconds;
 } scar_lesion_stats;
@@ -133,8 +152,7 @@ typedef struct scar_lesion_point {
 } scar_lesion_point;
 
 /* The lesion at (dx, dy) from its pin, z below the local surface. */
-scar_lesion_point scar_lesion_sample(const scar_lesion *l, double dx_mm, double dy_mm,
-                                     double z_mm);
+scar_lesion_point scar_lesion_sample(const scar_lesion *l, double dx_mm, double dy_mm, double z_mm);
 void scar_lesion_free(scar_lesion *l);
 
 /* The rim of MODEL.md §5.4: sub-lethal, 0.05 < 1 - e^-Omega_cell < 0.63. */
@@ -146,8 +164,10 @@ void scar_lesion_free(scar_lesion *l);
 
 /* A lesion stamped onto the tissue at one pin: each list holds the voxels it
  * touches with the voxel-volume average of a fraction (4^3 sub-samples).
- * kill: 1 - e^-Omega_cell; den: 1 - e^-Omega_coll; rim: the volume fraction
- * in the heat-shock rim; ablated: the volume fraction vaporised. */
+ * kill: 1 - e^-Omega_cell; den: 1 - e^-Omega_coll, as a fraction of the
+ * matrix the ablation leaves in the voxel; rim: the volume fraction in the
+ * heat-shock rim; ablated: the volume fraction vaporised.  This is what
+ * scar_heal_apply_thermal takes. */
 typedef struct scar_lesion_voxels {
     scar_voxels kill, den, rim, ablated;
 } scar_lesion_voxels;
@@ -161,27 +181,27 @@ void scar_lesion_voxels_free(scar_lesion_voxels *v);
 /* ---- RF microneedling: the bioheat solve (thermal_solve.c) ---- */
 
 typedef struct scar_rf_spec {
-    bool bipolar;       /* pair at ±pair_mm/2; else one needle, return far away */
-    bool insulated;     /* shaft insulated: only the tip_mm at the end conducts */
-    bool full_domain;   /* the whole box, not the quarter (tests) */
+    bool bipolar;               /* pair at ±pair_mm/2; else one needle, return far away */
+    bool insulated;             /* shaft insulated: only the tip_mm at the end conducts */
+    bool full_domain;           /* the whole box, not the quarter (tests) */
     bool perfusion, convection; /* switched off only by verification */
-    double pair_mm;     /* bipolar pin spacing */
-    double depth_mm;    /* tip depth below the surface */
-    double radius_mm;   /* needle radius (>= h_mm: the needle must be resolved) */
-    double cone_mm;     /* height of the tip cone */
-    double tip_mm;      /* uninsulated tip length */
+    double pair_mm;             /* bipolar pin spacing */
+    double depth_mm;            /* tip depth below the surface */
+    double radius_mm;           /* needle radius (>= h_mm: the needle must be resolved) */
+    double cone_mm;             /* height of the tip cone */
+    double tip_mm;              /* uninsulated tip length */
     double pulse_s, cool_s;
-    double h_e_mm, z_b_mm;      /* epidermis thickness, dermis bottom depth */
+    double h_e_mm, z_b_mm;               /* epidermis thickness, dermis bottom depth */
     double sigma_epi_rel, sigma_fat_rel; /* conductivity / sigma_derm */
     double k_needle, rhoc_needle;        /* W/m/K, J/m^3/K */
     /* sub-grid: spacing h_mm within fine_mm of the needle, the tip and the
      * epidermis, growing by grow per mm of distance up to h_max_mm; the box
      * reaches margin_mm beyond the needle and below its tip */
     double h_mm, grow, h_max_mm, fine_mm, margin_mm;
-    int pulse_steps;            /* backward-Euler steps over the pulse */
-    double dt_max_s;            /* cooling: the pulse's step, doubled every
-                                   third step up to this */
-    double cg_tol;              /* relative residual of the potential solve */
+    int pulse_steps; /* backward-Euler steps over the pulse */
+    double dt_max_s; /* cooling: the pulse's step, doubled every
+                        third step up to this */
+    double cg_tol;   /* relative residual of the potential solve */
 } scar_rf_spec;
 
 /* Defaults (docs/thermal.md) for a device in skin with an epidermis h_e_mm
@@ -198,16 +218,16 @@ enum { SCAR_RF_TISSUE = 0, SCAR_RF_SHAFT, SCAR_RF_POS, SCAR_RF_NEG };
 typedef struct scar_rf_field {
     scar_rf_spec spec;
     scar_subgrid g;
-    uint8_t *layer;     /* SCAR_RF_EPI, _DERM, _FAT by the cell centre's depth */
-    uint8_t *needle;    /* SCAR_RF_TISSUE, _SHAFT (insulated), _POS, _NEG */
-    double *phi;        /* V */
-    double *q_W;        /* Joule power per cell, W */
-    double power_W;     /* sum of q_W */
+    uint8_t *layer;       /* SCAR_RF_EPI, _DERM, _FAT by the cell centre's depth */
+    uint8_t *needle;      /* SCAR_RF_TISSUE, _SHAFT (insulated), _POS, _NEG */
+    double *phi;          /* V */
+    double *q_W;          /* Joule power per cell, W */
+    double power_W;       /* sum of q_W */
     double power_check_W; /* sum over electrodes of potential x current */
-    double current_A;   /* out of the + electrode (of the solved part) */
-    double pin_x_mm;    /* the + needle's axis */
-    int copies;         /* the box is `copies` mirror images of the solved part */
-    int pins;           /* needles in the box */
+    double current_A;     /* out of the + electrode (of the solved part) */
+    double pin_x_mm;      /* the + needle's axis */
+    int copies;           /* the box is `copies` mirror images of the solved part */
+    int pins;             /* needles in the box */
     int cg_iterations;
     double cg_residual;
 } scar_rf_field;
@@ -223,21 +243,25 @@ scar_status scar_rf_lesion(scar_ctx *ctx, const scar_rf_field *f, const scar_par
 
 /* ---- shortcuts and the laser (thermal.c) ---- */
 
-/* The shortcut's shape, fitted to the bioheat solve at the device defaults
- * (docs/thermal.md): the reference energy per pin that gives a z_RFTZ-deep
- * zone, the zone's width over its depth, how far its centre lies above the
- * needle's tip (in semi-axes), the denatured core's relative size and the
- * heat-shock rim's thickness (in semi-axes).  Estimates from our model. */
-#define SCAR_RF_E_REF_MJ 1.0
-#define SCAR_RF_ELLIPSE_ASPECT 0.7
-#define SCAR_RF_ELLIPSE_RISE 0.6
-#define SCAR_RF_ELLIPSE_DEN 0.6
-#define SCAR_RF_ELLIPSE_RIM 0.3
+/* The RF defaults and the shortcut's shape, fitted to the bioheat solve at
+ * the device defaults (docs/thermal.md; estimates from our model, not
+ * measurements): the energy per pin whose zone is z_RFTZ = 0.2 mm deep,
+ * the exponent of depth against energy (0.56 between 3 and 10 mJ), the
+ * zone's width over its depth (0.9-1.1: the 0.2 mm needle makes it as wide
+ * as deep; MODEL.md's "prolate" is the limit 1), how far its centre lies
+ * above the needle's tip and the heat-shock rim's thickness, both in
+ * semi-axes of depth, and the denatured core's size relative to the zone. */
+#define SCAR_RF_E_REF_MJ 5.0
+#define SCAR_RF_DEPTH_EXPONENT 0.5
+#define SCAR_RF_ELLIPSE_ASPECT 1.0
+#define SCAR_RF_ELLIPSE_RISE 0.7
+#define SCAR_RF_ELLIPSE_RIM 0.1
+#define SCAR_RF_ELLIPSE_DEN 0.5
 
-/* RF shortcut (MODEL.md §5.4): a prolate coagulation ellipsoid at the needle
- * tip whose depth extent is z_RFTZ at the reference energy and scales as the
- * cube root of the energy (a volume heated to coagulation grows with the
- * energy), held in z_RFTZ's range. */
+/* RF shortcut (MODEL.md §5.4): a coagulation ellipsoid at the needle tip
+ * whose depth extent is z_RFTZ at the reference energy and scales as
+ * (E/E_ref)^SCAR_RF_DEPTH_EXPONENT, held in z_RFTZ's range (100-300 µm,
+ * Manuskiatti 2016). */
 void scar_rf_ellipsoid(const scar_device *d, const scar_params *p, scar_lesion *out);
 
 /* One micro-thermal zone of a fractional laser (MODEL.md §5.5). */

@@ -75,11 +75,27 @@ void scar_heal_subcision(scar_heal *h);
 void scar_heal_add_injury_time(scar_heal *h, double seconds);
 /* A chemical peel of depth z_peel below the local surface (§5.3). */
 void scar_heal_apply_peel(scar_heal *h, double z_peel_mm);
-/* Thermal coagulation (RF, fractional laser; §5.4, §5.5): inside chi, damage
- * d = chi, cells killed, a fraction f_den of collagen denatured; heat shock
- * adds c_HS in the rim voxels. */
-void scar_heal_apply_thermal(scar_heal *h, const scar_voxels *core, const scar_voxels *rim,
-                             double f_den);
+/* A thermal lesion on the tissue (RF microneedling §5.4, fractional laser
+ * §5.5), the hand-off from the thermal sub-model.  Each list holds voxels
+ * with a fraction averaged over the voxel's volume (device/thermal.h,
+ * scar_lesion_stamp); any list may be NULL.
+ *  kill     1 - e^-Omega_cell: d <- max(d, chi); n, m <- (1 - chi) n, m
+ *  den      1 - e^-Omega_coll: that fraction of the native collagen (I and
+ *           III) moves to rho_d (allocated when the tissue is made
+ *           with_thermal; without it nothing is denatured)
+ *  rim      volume fraction of the sub-lethal rim: c <- c + c_HS chi
+ *  ablated  volume fraction vaporised (ablative laser): its matrix
+ *           (collagen, denatured collagen, elastin) is removed and booked
+ *           as disrupted, so the column's dV loses that volume and the
+ *           surface drops (the tissue mask stays, docs/thermal.md); d and
+ *           cells as for kill; the epidermis of the column thins by the
+ *           fraction; a clot bolus c_clot chi when bleeds.
+ * Applied in that order: ablation, then denaturation of what is left. */
+typedef struct heal_lesion {
+    const scar_voxels *kill, *den, *rim, *ablated;
+    bool bleeds;
+} heal_lesion;
+void scar_heal_apply_thermal(scar_heal *h, const heal_lesion *l);
 
 /* ---- observations (heal_observe.c) ---- */
 

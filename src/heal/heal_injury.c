@@ -75,32 +75,76 @@ void scar_heal_apply_peel(scar_heal *h, double z_peel)
     }
 }
 
-void scar_heal_apply_thermal(scar_heal *h, const scar_voxels *core, const scar_voxels *rim,
-                             double f_den)
+/* Removes a fraction of a dermal voxel's matrix (ablation): collagen I and
+ * III, denatured collagen and elastin; the collagen is booked as
+ * disrupted (mass balance N4). */
+static void ablate_matrix(heal_state *h, size_t v, double frac)
 {
     scar_tissue *t = h->t;
     const scar_params *p = t->p;
-    for (size_t i = 0; i < core->n; i++) {
-        size_t v = core->v[i].v;
+    double rb = scar_tissue_rho_base(t, v), keep = 1.0 - frac;
+    double r3b = p->theta3 * rb, r1b = rb - r3b, eb = scar_tissue_e_base(t, v);
+    double r3 = r3b + t->f[SCAR_F_RHO3][v], r1 = r1b + t->f[SCAR_F_RHO1][v];
+    double rd = t->f[SCAR_F_RHOD] ? t->f[SCAR_F_RHOD][v] : 0.0;
+    double vox_mL = t->g.h_mm * t->g.h_mm * t->g.h_mm * 1e-3;
+    h->stats.collagen_disrupted_mg += (r3 + r1 + rd) * frac * vox_mL;
+    t->f[SCAR_F_RHO3][v] = r3 * keep - r3b;
+    t->f[SCAR_F_RHO1][v] = r1 * keep - r1b;
+    if (t->f[SCAR_F_RHOD])
+        t->f[SCAR_F_RHOD][v] = rd * keep;
+    t->f[SCAR_F_E][v] = (eb + t->f[SCAR_F_E][v]) * keep - eb;
+}
+
+static void damage_and_kill(scar_tissue *t, size_t v, double chi)
+{
+    if (t->f[SCAR_F_D][v] < chi)
+        t->f[SCAR_F_D][v] = chi;
+    kill_cells(t, v, 1.0 - chi);
+}
+
+void scar_heal_apply_thermal(scar_heal *h, const heal_lesion *l)
+{
+    scar_tissue *t = h->t;
+    const scar_params *p = t->p;
+    size_t plane = t->g.nx * t->g.ny;
+    for (size_t i = 0; l->ablated && i < l->ablated->n; i++) {
+        size_t v = l->ablated->v[i].v;
         if (t->layer[v] == SCAR_LAYER_NONE)
             continue;
-        double chi = clamp01(core->v[i].chi);
-        if (t->f[SCAR_F_D][v] < chi)
-            t->f[SCAR_F_D][v] = chi;
-        kill_cells(t, v, 1.0 - chi);
-        if (t->layer[v] == SCAR_LAYER_DERMIS && t->f[SCAR_F_RHOD]) {
-            double rb = scar_tissue_rho_base(t, v), fr = clamp01(f_den * chi);
-            double r3b = p->theta3 * rb, r1b = rb - r3b;
-            double r3 = r3b + t->f[SCAR_F_RHO3][v], r1 = r1b + t->f[SCAR_F_RHO1][v];
-            t->f[SCAR_F_RHOD][v] += (r3 + r1) * fr;
-            t->f[SCAR_F_RHO3][v] = r3 * (1.0 - fr) - r3b;
-            t->f[SCAR_F_RHO1][v] = r1 * (1.0 - fr) - r1b;
+        double chi = clamp01(l->ablated->v[i].chi);
+        if (t->layer[v] == SCAR_LAYER_DERMIS)
+            ablate_matrix(h, v, chi);
+        damage_and_kill(t, v, chi);
+        if (l->bleeds)
+            t->f[SCAR_F_C][v] += p->c_clot * chi;
+        /* the column's top voxel: its epidermis vaporised over that share
+         * of the column's area */
+        size_t col = v % plane;
+        if (t->layer[v] == SCAR_LAYER_EPIDERMIS && v / plane == (size_t)t->col_top[col]) {
+            double he = (t->h_e0 + t->dh_e[col]) * (1.0 - chi);
+            t->dh_e[col] = he - t->h_e0;
         }
     }
-    for (size_t i = 0; i < rim->n; i++) {
-        size_t v = rim->v[i].v;
+    for (size_t i = 0; l->den && t->f[SCAR_F_RHOD] && i < l->den->n; i++) {
+        size_t v = l->den->v[i].v;
+        if (t->layer[v] != SCAR_LAYER_DERMIS)
+            continue;
+        double rb = scar_tissue_rho_base(t, v), fr = clamp01(l->den->v[i].chi);
+        double r3b = p->theta3 * rb, r1b = rb - r3b;
+        double r3 = r3b + t->f[SCAR_F_RHO3][v], r1 = r1b + t->f[SCAR_F_RHO1][v];
+        t->f[SCAR_F_RHOD][v] += (r3 + r1) * fr;
+        t->f[SCAR_F_RHO3][v] = r3 * (1.0 - fr) - r3b;
+        t->f[SCAR_F_RHO1][v] = r1 * (1.0 - fr) - r1b;
+    }
+    for (size_t i = 0; l->kill && i < l->kill->n; i++) {
+        size_t v = l->kill->v[i].v;
         if (t->layer[v] != SCAR_LAYER_NONE)
-            t->f[SCAR_F_C][v] += p->c_HS * clamp01(rim->v[i].chi);
+            damage_and_kill(t, v, clamp01(l->kill->v[i].chi));
+    }
+    for (size_t i = 0; l->rim && i < l->rim->n; i++) {
+        size_t v = l->rim->v[i].v;
+        if (t->layer[v] != SCAR_LAYER_NONE)
+            t->f[SCAR_F_C][v] += p->c_HS * clamp01(l->rim->v[i].chi);
     }
 }
 
