@@ -22,6 +22,7 @@ static void help(FILE *out)
           "  N5 a central puncture stays symmetric\n"
           "  N7 a sub-grid (line-source) track injects what a resolved one does\n"
           "  N8 no negative density and no clamping\n"
+          "  N9 the Arrhenius damage integral, in log space, without overflow\n"
           "  T  1 and 2 threads give bitwise the same fields\n"
           "Exits with 1 when any check fails.\n"
           "\n"

@@ -915,10 +915,12 @@ static scar_status read_skin(rd *r, const node *sk, scar_scenario *s)
  * from the parameter table's row when `param` is given, else it is a
  * plausibility bound (docs/scenario.md).  A setting of another kind of
  * device is refused rather than ignored. */
+typedef enum setting_type { SET_REAL = 0, SET_INT, SET_BOOL } setting_type;
+
 typedef struct setting {
     const char *key;
     size_t off;
-    bool integer;
+    setting_type type;
     double lo, hi;
     const char *unit;
     const char *param; /* the parameter-table row giving the range, or NULL */
@@ -926,22 +928,40 @@ typedef struct setting {
 } setting;
 
 static const setting settings[] = {
-    {"needles", offsetof(scar_device, needles), true, 1, 5000, "", NULL, ALL_KINDS},
-    {"needle_radius_mm", offsetof(scar_device, needle_radius_mm), false, 0, 0, "mm", "r_n",
+    {"needles", offsetof(scar_device, needles), SET_INT, 1, 5000, "", NULL, ALL_KINDS},
+    {"needle_radius_mm", offsetof(scar_device, needle_radius_mm), SET_REAL, 0, 0, "mm", "r_n",
      ALL_KINDS},
-    {"f_pen", offsetof(scar_device, f_pen), false, 0, 0, "", "f_pen", ALL_KINDS},
-    {"scar_multiplier", offsetof(scar_device, scar_multiplier), false, 0, 0, "", "m_scar",
+    {"f_pen", offsetof(scar_device, f_pen), SET_REAL, 0, 0, "", "f_pen", ALL_KINDS},
+    {"scar_multiplier", offsetof(scar_device, scar_multiplier), SET_REAL, 0, 0, "", "m_scar",
      ALL_KINDS},
-    {"drum_diameter_mm", offsetof(scar_device, drum_diameter_mm), false, 5, 50, "mm", NULL,
+    {"drum_diameter_mm", offsetof(scar_device, drum_diameter_mm), SET_REAL, 5, 50, "mm", NULL,
      ROLLERS},
-    {"drum_width_mm", offsetof(scar_device, drum_width_mm), false, 5, 50, "mm", NULL, ROLLERS},
-    {"stroke_hz", offsetof(scar_device, stroke_hz), false, 1, 300, "Hz", NULL, KIND(SCAR_DEV_PEN)},
-    {"speed_mm_s", offsetof(scar_device, speed_mm_s), false, 1, 500, "mm/s", NULL,
+    {"drum_width_mm", offsetof(scar_device, drum_width_mm), SET_REAL, 5, 50, "mm", NULL, ROLLERS},
+    {"stroke_hz", offsetof(scar_device, stroke_hz), SET_REAL, 1, 300, "Hz", NULL, KIND(SCAR_DEV_PEN)},
+    {"speed_mm_s", offsetof(scar_device, speed_mm_s), SET_REAL, 1, 500, "mm/s", NULL,
      KIND(SCAR_DEV_PEN)},
-    {"footprint_mm", offsetof(scar_device, footprint_mm), false, 0.5, 30, "mm", NULL,
+    {"footprint_mm", offsetof(scar_device, footprint_mm), SET_REAL, 0.5, 30, "mm", NULL,
      KIND(SCAR_DEV_PEN)},
-    {"stamp_area_mm2", offsetof(scar_device, stamp_area_mm2), false, 1, 1000, "mm2", NULL,
+    {"stamp_area_mm2", offsetof(scar_device, stamp_area_mm2), SET_REAL, 1, 1000, "mm2", NULL,
      PER_AREA},
+    {"energy_mJ", offsetof(scar_device, energy_mJ), SET_REAL, 0.5, 50, "mJ", NULL,
+     KIND(SCAR_DEV_RF_MICRONEEDLE)},
+    {"pulse_s", offsetof(scar_device, pulse_s), SET_REAL, 0, 0, "s", "t_pulse",
+     KIND(SCAR_DEV_RF_MICRONEEDLE)},
+    {"tip_mm", offsetof(scar_device, tip_mm), SET_REAL, 0.05, 1.0, "mm", NULL,
+     KIND(SCAR_DEV_RF_MICRONEEDLE)},
+    {"insulated", offsetof(scar_device, insulated), SET_BOOL, 0, 1, "", NULL,
+     KIND(SCAR_DEV_RF_MICRONEEDLE)},
+    {"bipolar", offsetof(scar_device, bipolar), SET_BOOL, 0, 1, "", NULL,
+     KIND(SCAR_DEV_RF_MICRONEEDLE)},
+    {"rf_shortcut", offsetof(scar_device, rf_shortcut), SET_BOOL, 0, 1, "", NULL,
+     KIND(SCAR_DEV_RF_MICRONEEDLE)},
+    {"ablative", offsetof(scar_device, ablative), SET_BOOL, 0, 1, "", NULL,
+     KIND(SCAR_DEV_FRACTIONAL_LASER)},
+    {"coag_mm", offsetof(scar_device, coag_mm), SET_REAL, 0, 0.2, "mm", NULL,
+     KIND(SCAR_DEV_FRACTIONAL_LASER)},
+    {"rim_mm", offsetof(scar_device, rim_mm), SET_REAL, 0, 0.2, "mm", NULL,
+     KIND(SCAR_DEV_FRACTIONAL_LASER)},
 };
 enum { NSETTINGS = sizeof settings / sizeof settings[0] };
 _Static_assert(NSETTINGS <= 32, "list_text selects settings by a 32-bit mask");
@@ -985,8 +1005,10 @@ static scar_status read_settings(rd *r, const node *ds, scar_device *dev)
             hi = isnan(info.hi) ? INFINITY : info.hi;
         }
         char *slot = (char *)dev + row->off;
-        if (row->integer)
+        if (row->type == SET_INT)
             st = get_int(r, v, field, (long long)lo, (long long)hi, (int *)(void *)slot);
+        else if (row->type == SET_BOOL)
+            st = get_bool(r, v, field, (bool *)(void *)slot);
         else
             st = get_number(r, v, field, lo, hi, row->unit, (double *)(void *)slot);
         if (st)
