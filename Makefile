@@ -5,6 +5,8 @@
 #   make sanitize   the whole suite again under ASan + UBSan (clang)
 #   make demo       install what is missing, build, run the main job
 #   make bench      benchmarks (not part of check)
+#   make fuzz       libFuzzer harnesses of every reader in build-fuzz/ (clang)
+#   make fuzz-run   each harness for FUZZ_SECONDS (default 10) on its corpus
 
 BUILD    ?= build
 CC       ?= cc
@@ -36,7 +38,8 @@ TESTS    := $(TEST_SRC:tests/%.c=$(BUILD)/tests/%)
 LIB      := $(BUILD)/libscarsim.a
 BIN      := $(BUILD)/scarsim
 
-.PHONY: FORCE all check unit cli sanitize demo bench clean deps deps-tests format
+.PHONY: FORCE all check unit cli sanitize demo bench clean deps deps-tests format fuzz fuzz-bins \
+        fuzz-run
 all: $(BIN)
 
 # The git hash recorded in every output; the header is rewritten only when the
@@ -101,6 +104,49 @@ sanitize:
 	$(MAKE) BUILD=build-san CC=clang OPT="-O1 -g -fno-omit-frame-pointer" \
 	  SAN="-fsanitize=address,undefined -fno-sanitize-recover=all" check
 
+# libFuzzer harnesses of every reader (docs/fuzzing.md): the library again
+# with fuzzer-no-link + ASan + UBSan in build-fuzz/obj, each fuzz/fuzz_*.c
+# linked against it with libFuzzer's main.  fuzz-run starts from the
+# checked-in corpus and writes what it finds to build-fuzz/, never fuzz/.
+FUZZ_DIR     := build-fuzz
+FUZZ_TARGETS := gsf x3p png csv scenario
+FUZZ_SECONDS ?= 10
+FUZZ_MAXLEN_gsf      := 8192
+FUZZ_MAXLEN_x3p      := 8192
+FUZZ_MAXLEN_png      := 4096
+FUZZ_MAXLEN_csv      := 8192
+FUZZ_MAXLEN_scenario := 4096
+FUZZ_SAN     := -fsanitize=address,undefined -fno-sanitize-recover=all
+
+fuzz:
+	@$(MAKE) --no-print-directory BUILD=$(FUZZ_DIR) CC=clang OPT="-O1 -g -fno-omit-frame-pointer" \
+	  SAN="-fsanitize=fuzzer-no-link $(FUZZ_SAN)" fuzz-bins
+
+fuzz-bins: $(FUZZ_TARGETS:%=$(BUILD)/fuzz_%)
+
+$(BUILD)/fuzz_%: fuzz/fuzz_%.c fuzz/fuzz_common.h $(LIB) $(GEN_PARAMS)
+	@$(if $(Q),echo "  FUZZ    $@")
+	$(Q)$(CC) $(CPPFLAGS) $(LAYER_INC) -Ifuzz $(CFLAGS) -fsanitize=fuzzer $< $(LIB) \
+	  $(LDFLAGS) -fsanitize=fuzzer $(LDLIBS) -o $@
+
+# Each harness starts from its checked-in corpus and fuzz/regress (every input
+# that once failed), fuzzes for FUZZ_SECONDS and keeps what it finds in
+# build-fuzz/corpus-new/ (the checked-in corpus is only read, so CI leaves the
+# tree clean).  A single allocation over 64 MB is a failure: no valid input
+# within -max_len needs one, and a header that claims a huge map must be
+# refused before it is allocated (docs/limits.md).
+FUZZ_FLAGS = -timeout=10 -rss_limit_mb=2048 -malloc_limit_mb=64 -print_final_stats=1
+fuzz-run: fuzz
+	@mkdir -p $(FUZZ_DIR)/artifacts $(FUZZ_TARGETS:%=$(FUZZ_DIR)/corpus-new/%)
+	@$(foreach t,$(FUZZ_TARGETS),echo "== fuzz $(t) ($(FUZZ_SECONDS) s)" && \
+	  if $(FUZZ_DIR)/fuzz_$(t) -max_total_time=$(FUZZ_SECONDS) -max_len=$(FUZZ_MAXLEN_$(t)) \
+	       $(FUZZ_FLAGS) -artifact_prefix=$(FUZZ_DIR)/artifacts/$(t)- \
+	       $(FUZZ_DIR)/corpus-new/$(t) fuzz/corpus/$(t) fuzz/regress \
+	       >$(FUZZ_DIR)/fuzz_$(t).log 2>&1; \
+	  then grep -E '^#[0-9]+[[:space:]]+DONE' $(FUZZ_DIR)/fuzz_$(t).log; \
+	  else tail -n 60 $(FUZZ_DIR)/fuzz_$(t).log; \
+	    echo "FUZZING $(t) FAILED: the input is in $(FUZZ_DIR)/artifacts/"; exit 1; fi &&) true
+
 demo:
 	@bash scripts/setup-deps.sh
 	@$(MAKE) --no-print-directory all
@@ -116,6 +162,6 @@ format:
 	clang-format -i include/*.h src/*/*.c src/*/*.h tests/*.c tests/*.h
 
 clean:
-	rm -rf build build-san
+	rm -rf build build-san build-fuzz
 
 -include $(LIB_OBJ:.o=.d) $(APP_OBJ:.o=.d)

@@ -143,6 +143,49 @@ static scar_status push(scar_ctx *ctx, node *v, node *k)
     return SCAR_OK;
 }
 
+/* A scalar's text, copied into v->text (NUL-terminated; v->len excludes the
+ * NUL) chunk by chunk from a token iterator rather than by fy_token_get_text:
+ * on some quoted scalars ('''''...) libfyaml 0.7.12's fy_atom_format_text
+ * returns early without finishing its iterator and leaks the iterator's
+ * chunk array (libfyaml issue #233), while fy_token_iter_destroy always
+ * finishes it.  (fy_token_iter_read of that version drops chunks.) */
+static scar_status scalar_text(rd *r, struct fy_token *tok, node *v)
+{
+    struct fy_token_iter *it = fy_token_iter_create(tok);
+    if (!it)
+        return SCAR_RAISE(r->ctx, SCAR_ENOMEM, "out of memory in the YAML parser");
+    size_t len = 0, cap = 64;
+    char *t = scar_malloc(r->ctx, cap);
+    const struct fy_iter_chunk *ic = NULL;
+    int err = 0;
+    while (t && (ic = fy_token_iter_chunk_next(it, ic, &err))) {
+        if (ic->len >= cap - len) { /* room for the chunk and the NUL */
+            size_t want = 2 * cap > len + ic->len + 1 ? 2 * cap : len + ic->len + 1;
+            char *p = scar_realloc(r->ctx, t, want);
+            if (!p) {
+                free(t);
+                t = NULL;
+                break;
+            }
+            t = p;
+            cap = want;
+        }
+        memcpy(t + len, ic->str, ic->len);
+        len += ic->len;
+    }
+    fy_token_iter_destroy(it);
+    if (!t)
+        return SCAR_ENOMEM; /* scar_malloc has raised it */
+    if (err) {
+        free(t);
+        return SCAR_RAISE(r->ctx, SCAR_ENOMEM, "out of memory in the YAML parser");
+    }
+    t[len] = '\0';
+    v->text = t;
+    v->len = len;
+    return SCAR_OK;
+}
+
 #define STR_TAG "tag:yaml.org,2002:str"
 
 /* Builds the node that starts with ev (which it frees) and everything under it. */
@@ -196,23 +239,9 @@ static scar_status build(rd *r, struct fy_event *ev, int depth, node **out)
     v->line = probe.line;
     v->col = probe.col;
     if (ev->type == FYET_SCALAR) {
-        size_t len = 0;
-        const char *t = fy_token_get_text(ev->scalar.value, &len);
-        if (!t && len) {
-            st = SCAR_RAISE(r->ctx, SCAR_ENOMEM, "out of memory in the YAML parser");
-            goto done;
-        }
         v->type = N_SCALAR;
         v->quoted = str_tag || fy_token_scalar_style(ev->scalar.value) != FYSS_PLAIN;
-        v->text = scar_malloc(r->ctx, len + 1);
-        if (!v->text) {
-            st = SCAR_ENOMEM;
-            goto done;
-        }
-        if (len)
-            memcpy(v->text, t, len);
-        v->text[len] = '\0';
-        v->len = len;
+        st = scalar_text(r, ev->scalar.value, v);
         goto done;
     }
     v->type = ev->type == FYET_MAPPING_START ? N_MAP : N_SEQ;
@@ -517,10 +546,17 @@ static scar_status get_bool(rd *r, const node *v, const char *field, bool *out)
     return SCAR_OK;
 }
 
-/* A key or name usable as C text: a non-empty scalar without NUL bytes. */
+/* A key or name usable as C text: a non-empty scalar without NUL bytes or
+ * other control characters.  No valid name holds one, and a key's text goes
+ * into the error's field, which must stay one line. */
 static bool is_name(const node *v)
 {
-    return v->type == N_SCALAR && !is_null(v) && v->len > 0 && strlen(v->text) == v->len;
+    if (v->type != N_SCALAR || is_null(v) || v->len == 0 || strlen(v->text) != v->len)
+        return false;
+    for (size_t i = 0; i < v->len; i++)
+        if ((unsigned char)v->text[i] < 0x20 || v->text[i] == 0x7f)
+            return false;
+    return true;
 }
 
 /* "parent.key" (or "key" at the top). */
@@ -1204,6 +1240,58 @@ static scar_status read_scenario(rd *r, const node *root, scar_scenario *s)
 /* public                                                                   */
 /* ------------------------------------------------------------------------ */
 
+/* The offset of the first byte that is not well-formed UTF-8 (RFC 3629
+ * table 3.1B: no overlong forms, surrogates or code points past U+10FFFF),
+ * or len when there is none. */
+static size_t utf8_bad(const unsigned char *t, size_t len)
+{
+    size_t i = 0;
+    while (i < len) {
+        unsigned c = t[i], lo = 0x80, hi = 0xBF;
+        size_t n;
+        if (c < 0x80) {
+            i++;
+            continue;
+        }
+        if (c >= 0xC2 && c <= 0xDF)
+            n = 1;
+        else if (c >= 0xE0 && c <= 0xEF)
+            n = 2, lo = c == 0xE0 ? 0xA0 : 0x80, hi = c == 0xED ? 0x9F : 0xBF;
+        else if (c >= 0xF0 && c <= 0xF4)
+            n = 3, lo = c == 0xF0 ? 0x90 : 0x80, hi = c == 0xF4 ? 0x8F : 0xBF;
+        else
+            return i;
+        if (len - i - 1 < n || t[i + 1] < lo || t[i + 1] > hi)
+            return i;
+        for (size_t k = 2; k <= n; k++)
+            if (t[i + k] < 0x80 || t[i + k] > 0xBF)
+                return i;
+        i += n + 1;
+    }
+    return len;
+}
+
+/* JSON and YAML are Unicode text; ill-formed UTF-8 is refused before
+ * libfyaml sees it, as the libfyaml 0.7.12 of Debian 12 loops forever on a
+ * directive line holding it ("%a\xfe"; libfyaml issue #101, fixed after
+ * 0.7.12): a four-byte scenario would hang the web API. */
+static scar_status check_utf8(scar_ctx *ctx, const char *name, const char *text, size_t len)
+{
+    size_t bad = utf8_bad((const unsigned char *)text, len), start = 0;
+    if (bad == len)
+        return SCAR_OK;
+    long line = 1;
+    for (size_t i = 0; i < bad; i++)
+        if (text[i] == '\n') {
+            line++;
+            start = i + 1;
+        }
+    return SCAR_RAISE_AT(ctx, SCAR_EINPUT, name, line, (long)(bad - start) + 1, NULL,
+                         "expected UTF-8 text, found the byte 0x%02X (save the scenario as "
+                         "UTF-8)",
+                         (unsigned char)text[bad]);
+}
+
 static bool json_name(const char *name)
 {
     size_t n = strlen(name);
@@ -1230,6 +1318,8 @@ scar_status scar_scenario_parse(scar_ctx *ctx, const char *text, size_t len, con
         goto fail;
     }
     rd r = {.ctx = ctx, .file = s->path, .json = json_name(name)};
+    if ((st = check_utf8(ctx, s->path, text, len)))
+        goto fail;
     if (len > 0 && (st = load(&r, text, len, &root)))
         goto fail;
     if ((st = read_scenario(&r, root, s)))

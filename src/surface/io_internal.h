@@ -101,9 +101,9 @@ void x3p_meta_free(x3p_meta *m);
 /* Parses main.xml; a missing or malformed element is SCAR_EINPUT naming it. */
 scar_status x3p_meta_parse(scar_ctx *ctx, const char *path, const unsigned char *xml, size_t len,
                            x3p_meta *m);
-/* Heights given inline as Record3/DataList/Datum elements. */
-scar_status x3p_meta_read_list(scar_ctx *ctx, const char *path, const x3p_meta *m,
-                               scar_heightmap *hm);
+/* Heights given inline as Record3/DataList/Datum elements, SizeX x SizeY of
+ * them, into z_um; with z_um NULL only checks them (before allocating). */
+scar_status x3p_meta_read_list(scar_ctx *ctx, const char *path, const x3p_meta *m, float *z_um);
 /* main.xml for a map written as float32 metres in bindata/data.bin. */
 scar_status x3p_meta_write(scar_ctx *ctx, const scar_heightmap *hm, const char *data_md5,
                            char **xml, size_t *len);

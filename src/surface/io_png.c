@@ -27,6 +27,7 @@ typedef struct pngio {
     scar_ctx *ctx;
     const char *path;
     FILE *fp;
+    long long size; /* the file's size in bytes; -1 when not known (a pipe) */
     png_structp png;
     png_infop info;
     bool writing, nomem, truncated, io_error;
@@ -36,9 +37,19 @@ typedef struct pngio {
     png_bytep *rows;
 } pngio;
 
+/* libpng finds a chunk longer than its limit (PNG_USER_CHUNK_MALLOC_MAX, 8 MB
+ * here) a benign error, which a reader treats as a warning, and then
+ * allocates the chunk anyway: a 1 kB file declaring a 2 GB tEXt chunk got
+ * 2 GB.  Nothing libpng needs for a map within SCAR_HEIGHTMAP_MAX_SIDE comes
+ * near the limit, so a larger request is refused here without counting as
+ * out of memory: libpng skips that chunk, and the file then ends early. */
+#define MAX_ALLOC 8000000u
+
 static png_voidp on_alloc(png_structp png, png_alloc_size_t n)
 {
     pngio *s = png_get_mem_ptr(png);
+    if (n > MAX_ALLOC)
+        return NULL;
     void *p = scar_malloc(s->ctx, n);
     if (!p)
         s->nomem = true;
@@ -211,6 +222,16 @@ static scar_status read_body(pngio *s, const scar_read_opts *o)
     if (depth != 8 && depth != 16)
         return SCAR_RAISE_AT(s->ctx, SCAR_EINPUT, s->path, 0, 0, NULL,
                              "expected 8 or 16 bits per pixel, found %d", depth);
+    /* The map is allocated before the image data is read, so the file must
+     * be able to hold the pixels first (docs/limits.md): deflate packs at
+     * most 1032 bytes into one (RFC 1951: a 258-byte match in 2 bits), and a
+     * 60-byte file may claim 32768 x 8192 pixels. */
+    unsigned long long raw = (unsigned long long)h * (1 + (unsigned long long)w * (unsigned)depth / 8);
+    if (s->size >= 0 && (unsigned long long)s->size < raw / 1032)
+        return SCAR_RAISE_AT(s->ctx, SCAR_EINPUT, s->path, 0, 0, NULL,
+                             "expected at least %llu bytes of compressed image data for %u x %u "
+                             "pixels, found a file of %lld bytes (truncated?)",
+                             raw / 1032, (unsigned)w, (unsigned)h, s->size);
     png_scale sc = {0};
     scar_status st = read_text(s, &sc);
     if (!st)
@@ -250,8 +271,7 @@ scar_status io_png_read(scar_ctx *ctx, const char *path, const scar_read_opts *o
 {
     *out = NULL;
     pngio s = {.ctx = ctx, .path = path};
-    long long size;
-    scar_status st = io_open_read(ctx, path, &s.fp, &size);
+    scar_status st = io_open_read(ctx, path, &s.fp, &s.size);
     if (st)
         return st;
     unsigned char sig[8];

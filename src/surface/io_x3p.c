@@ -28,6 +28,49 @@ static scar_status zip_fail(scar_ctx *ctx, const char *path, const char *what, z
     return SCAR_RAISE_AT(ctx, SCAR_EINPUT, path, 0, 0, NULL, "%s: %s", what, zip_strerror(za));
 }
 
+/* The sizes the archive's directory declares, checked against the bytes the
+ * archive holds before any member is read (docs/limits.md): a directory can
+ * claim a 1 GiB bindata/data.bin in a 1 kB file, and the reader allocates
+ * main.xml and the map by what it claims.  A member's compressed bytes lie
+ * in the archive; stored, it is that long, and deflated at most 1032 times
+ * longer (RFC 1951).  Other methods (bzip2, xz, zstd) have no such bound and
+ * are refused: X3P writers store or deflate.  A pipe (size < 0) has no size
+ * to compare with. */
+static scar_status check_members(scar_ctx *ctx, const char *path, zip_t *za, long long size)
+{
+    zip_int64_t n = zip_get_num_entries(za, 0);
+    for (zip_int64_t k = 0; size >= 0 && k < n; k++) {
+        zip_stat_t sb;
+        zip_stat_init(&sb);
+        if (zip_stat_index(za, (zip_uint64_t)k, 0, &sb) != 0 ||
+            (sb.valid & (ZIP_STAT_SIZE | ZIP_STAT_COMP_SIZE | ZIP_STAT_COMP_METHOD)) !=
+                (ZIP_STAT_SIZE | ZIP_STAT_COMP_SIZE | ZIP_STAT_COMP_METHOD))
+            continue;
+        bool deflated = sb.comp_method == ZIP_CM_DEFLATE;
+        char q[64];
+        const char *name = sb.valid & ZIP_STAT_NAME ? sb.name : "";
+        io_quote(q, sizeof q, name, strlen(name));
+        if (!deflated && sb.comp_method != ZIP_CM_STORE)
+            return SCAR_RAISE_AT(ctx, SCAR_EINPUT, path, 0, 0, q,
+                                 "expected a stored or deflated member (as X3P writers make "
+                                 "them), found compression method %u",
+                                 (unsigned)sb.comp_method);
+        if (sb.comp_size > (zip_uint64_t)size)
+            return SCAR_RAISE_AT(ctx, SCAR_EINPUT, path, 0, 0, q,
+                                 "expected at most %lld compressed bytes (the archive's size), "
+                                 "found %llu declared (damaged archive?)",
+                                 size, (unsigned long long)sb.comp_size);
+        unsigned long long most = sb.comp_size * (deflated ? 1032u : 1u);
+        if (sb.size > most)
+            return SCAR_RAISE_AT(ctx, SCAR_EINPUT, path, 0, 0, q,
+                                 "expected at most %llu bytes from %llu %s bytes, found %llu "
+                                 "declared (damaged archive?)",
+                                 most, (unsigned long long)sb.comp_size,
+                                 deflated ? "deflated" : "stored", (unsigned long long)sb.size);
+    }
+    return SCAR_OK;
+}
+
 /* A whole archive member, NUL-terminated, of at most max bytes. */
 static scar_status read_member(scar_ctx *ctx, const char *path, zip_t *za, const char *name,
                                size_t max, unsigned char **buf, size_t *len)
@@ -112,11 +155,12 @@ static double raw_value(char t, const unsigned char *p)
     }
 }
 
-/* Streams the binary heights into the map, checking their size and MD5. */
-static scar_status read_binary(scar_ctx *ctx, const char *path, zip_t *za, const x3p_meta *m,
-                               scar_heightmap *hm)
+/* The binary heights must be SizeX x SizeY samples long: checked before the
+ * map is allocated (docs/limits.md), as a few hundred bytes of main.xml can
+ * claim 2^28 points. */
+static scar_status check_binary_size(scar_ctx *ctx, const char *path, zip_t *za, const x3p_meta *m)
 {
-    size_t es = type_size(m->z_type), n = hm->nx * hm->ny;
+    size_t nx = (size_t)m->nx, ny = (size_t)m->ny, n = nx * ny, es = type_size(m->z_type);
     zip_stat_t sb;
     zip_stat_init(&sb);
     if (zip_stat(za, m->data_link, 0, &sb) != 0 || !(sb.valid & ZIP_STAT_SIZE))
@@ -127,8 +171,17 @@ static scar_status read_binary(scar_ctx *ctx, const char *path, zip_t *za, const
         return SCAR_RAISE_AT(ctx, SCAR_EINPUT, path, 0, 0, m->data_link,
                              "expected %zu samples (SizeX %zu x SizeY %zu, %zu bytes each), "
                              "found %llu bytes%s",
-                             n, hm->nx, hm->ny, es, (unsigned long long)sb.size,
+                             n, nx, ny, es, (unsigned long long)sb.size,
                              sb.size < n * es ? " (truncated)" : "");
+    return SCAR_OK;
+}
+
+/* Streams the binary heights into the map (check_binary_size has checked
+ * their size), checking their MD5. */
+static scar_status read_binary(scar_ctx *ctx, const char *path, zip_t *za, const x3p_meta *m,
+                               scar_heightmap *hm)
+{
+    size_t es = type_size(m->z_type), n = hm->nx * hm->ny;
     zip_file_t *zf = zip_fopen(za, m->data_link, 0);
     if (!zf)
         return zip_fail(ctx, path, m->data_link, za);
@@ -213,7 +266,8 @@ scar_status io_x3p_read(scar_ctx *ctx, const char *path, const scar_read_opts *o
     x3p_meta m;
     scar_heightmap *hm = NULL;
     x3p_meta_init(&m);
-    if ((st = read_member(ctx, path, za, "main.xml", IO_MAX_X3P_XML, &xml, &xml_len)) ||
+    if ((st = check_members(ctx, path, za, size)) ||
+        (st = read_member(ctx, path, za, "main.xml", IO_MAX_X3P_XML, &xml, &xml_len)) ||
         (st = check_xml_md5(ctx, path, za, xml, xml_len)) ||
         (st = x3p_meta_parse(ctx, path, xml, xml_len, &m)))
         goto fail;
@@ -221,7 +275,11 @@ scar_status io_x3p_read(scar_ctx *ctx, const char *path, const scar_read_opts *o
     st = io_check_size(ctx, path, m.nx, m.ny, dx_um, dy_um, "SizeX", "SizeY", "Increment");
     if (st)
         goto fail;
-    if ((st = scar_heightmap_create(ctx, (size_t)m.nx, (size_t)m.ny, dx_um, dy_um, &hm)))
+    /* The heights are checked before the map is allocated, inline ones by a
+     * first pass that only parses them. */
+    st = m.data_link[0] ? check_binary_size(ctx, path, za, &m)
+                        : x3p_meta_read_list(ctx, path, &m, NULL);
+    if (st || (st = scar_heightmap_create(ctx, (size_t)m.nx, (size_t)m.ny, dx_um, dy_um, &hm)))
         goto fail;
     /* Offset is the first sample's centre; the map keeps its outer corner. */
     hm->x0_um = m.x0_m * 1e6 - dx_um / 2;
@@ -229,7 +287,7 @@ scar_status io_x3p_read(scar_ctx *ctx, const char *path, const scar_read_opts *o
     if (m.data_link[0])
         st = read_binary(ctx, path, za, &m, hm);
     else
-        st = x3p_meta_read_list(ctx, path, &m, hm);
+        st = x3p_meta_read_list(ctx, path, &m, hm->z_um);
     if (!st)
         st = check_valid(ctx, path, za, &m, hm);
     if (st)

@@ -10,6 +10,7 @@
 
 #include <limits.h>
 #include <libxml/parser.h>
+#include <libxml/xmlerror.h>
 #include <libxml/tree.h>
 #include <stdlib.h>
 #include <string.h>
@@ -170,6 +171,17 @@ static scar_status parse_record3(scar_ctx *ctx, const char *path, xmlNode *r, x3
     return SCAR_OK;
 }
 
+/* libxml2 reports a failed character conversion (main.xml declaring
+ * encoding="SHIFT_JIS" over bytes that are not) through its generic error
+ * handler, which prints to stderr whatever the parser's options say.  The
+ * library never prints, so that handler (libxml2 keeps it per thread) is
+ * silenced while main.xml is parsed; the parser's own error still comes back
+ * through the context. */
+static void quiet(void *user, const char *msg, ...)
+{
+    (void)user, (void)msg;
+}
+
 scar_status x3p_meta_parse(scar_ctx *ctx, const char *path, const unsigned char *xml, size_t len,
                            x3p_meta *m)
 {
@@ -183,8 +195,12 @@ scar_status x3p_meta_parse(scar_ctx *ctx, const char *path, const unsigned char 
         return SCAR_RAISE(ctx, SCAR_ENOMEM, "out of memory: could not create an XML parser");
     /* NOERROR/NOWARNING: the library never prints; the error comes back below.
      * NONET: an input file never makes scarsim reach the network. */
+    xmlGenericErrorFunc old_fn = xmlGenericError;
+    void *old_user = xmlGenericErrorContext;
+    xmlSetGenericErrorFunc(NULL, quiet);
     xmlDoc *doc = xmlCtxtReadMemory(pc, (const char *)xml, (int)len, "main.xml", NULL,
                                     XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING);
+    xmlSetGenericErrorFunc(old_user, old_fn);
     if (!doc) {
         const xmlError *e = xmlCtxtGetLastError(pc);
         scar_status st = SCAR_RAISE_AT(ctx, SCAR_EINPUT, path, 0, 0, "main.xml",
@@ -208,10 +224,9 @@ scar_status x3p_meta_parse(scar_ctx *ctx, const char *path, const unsigned char 
     return st ? st : parse_record3(ctx, path, root, m);
 }
 
-scar_status x3p_meta_read_list(scar_ctx *ctx, const char *path, const x3p_meta *m,
-                               scar_heightmap *hm)
+scar_status x3p_meta_read_list(scar_ctx *ctx, const char *path, const x3p_meta *m, float *z_um)
 {
-    size_t n = hm->nx * hm->ny, k = 0;
+    size_t nx = (size_t)m->nx, n = nx * (size_t)m->ny, k = 0;
     for (xmlNode *c = ((xmlNode *)m->list)->children; c; c = c->next) {
         if (c->type != XML_ELEMENT_NODE || strcmp((const char *)c->name, "Datum") != 0)
             continue;
@@ -224,13 +239,15 @@ scar_status x3p_meta_read_list(scar_ctx *ctx, const char *path, const x3p_meta *
             return SCAR_RAISE_AT(ctx, SCAR_EINPUT, path, 0, 0, "Record3/DataList",
                                  "expected every point valid, found sample (x %zu, y %zu) "
                                  "empty (invalid; fill the holes first)",
-                                 k % hm->nx, k / hm->nx);
+                                 k % nx, k / nx);
         if (!io_parse_double(buf, &v))
             return SCAR_RAISE_AT(ctx, SCAR_EINPUT, path, 0, 0, "Record3/DataList",
                                  "expected a finite number at sample (x %zu, y %zu), "
                                  "found '%s'",
-                                 k % hm->nx, k / hm->nx, buf);
-        hm->z_um[k++] = (float)((v * m->z_inc + m->z_off) * 1e6);
+                                 k % nx, k / nx, buf);
+        if (z_um)
+            z_um[k] = (float)((v * m->z_inc + m->z_off) * 1e6);
+        k++;
     }
     if (k != n)
         return SCAR_RAISE_AT(ctx, SCAR_EINPUT, path, 0, 0, "Record3/DataList",

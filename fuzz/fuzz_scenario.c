@@ -1,0 +1,73 @@
+/*
+ * fuzz_scenario.c — libFuzzer harness for the scenario parser
+ * (src/course/scenario.c): libfyaml's event parser, the tree built from it
+ * and the schema checks, from memory (scar_scenario_parse, as the web API
+ * calls it).  Each input is parsed as strict JSON (a ".json" name) and as
+ * YAML (a ".yaml" name).
+ *
+ * The names lie in a scratch folder holding an empty measured_skin.gsf, so
+ * the example scenario that names that file gets past skin.surface (which is
+ * only checked to exist, not read) into the rest of the schema.
+ */
+#include "fuzz_common.h"
+
+#include "scenario.h"
+
+int LLVMFuzzerInitialize(int *argc, char ***argv);
+
+static char dir[64], skin[96], json_name[96], yaml_name[96];
+
+static void cleanup(void)
+{
+    unlink(skin);
+    rmdir(dir);
+}
+
+int LLVMFuzzerInitialize(int *argc, char ***argv)
+{
+    (void)argc, (void)argv;
+    const char *tmp = getenv("TMPDIR");
+    snprintf(dir, sizeof dir, "%s/scarsim-fuzz-XXXXXX", tmp && *tmp && strlen(tmp) < 32 ? tmp : "/tmp");
+    if (!mkdtemp(dir))
+        fz_die("setup", "mkdtemp failed");
+    snprintf(skin, sizeof skin, "%s/measured_skin.gsf", dir);
+    snprintf(json_name, sizeof json_name, "%s/fuzz.json", dir);
+    snprintf(yaml_name, sizeof yaml_name, "%s/fuzz.yaml", dir);
+    FILE *f = fopen(skin, "wb");
+    if (!f)
+        fz_die("setup", "cannot create the skin file");
+    fclose(f);
+    atexit(cleanup);
+    return 0;
+}
+
+static void parse(const uint8_t *data, size_t size, const char *name, const char *what)
+{
+    scar_ctx *ctx = scar_ctx_create();
+    if (!ctx)
+        fz_die("setup", "no memory for a context");
+    scar_scenario *s = NULL;
+    fz_alloc_count(ctx);
+    scar_status st = scar_scenario_parse(ctx, (const char *)data, size, name, &s);
+    long used = fz_alloc_used(ctx);
+    fz_check(ctx, st, s != NULL, what);
+    if (s && (!s->params || (s->has_synth == (s->surface_path != NULL))))
+        fz_die(what, "a scenario without parameters or with both or neither skin");
+    scar_scenario_destroy(&s);
+    if (used > 0) {
+        scar_ctx_clear_error(ctx);
+        fz_alloc_fail(ctx, used, data, size);
+        st = scar_scenario_parse(ctx, (const char *)data, size, name, &s);
+        scar_ctx_fail_alloc_after(ctx, 0);
+        fz_check(ctx, st, s != NULL, what);
+        scar_scenario_destroy(&s);
+    }
+    scar_ctx_destroy(&ctx);
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+    parse(data, size, json_name, "scenario (json)");
+    parse(data, size, yaml_name, "scenario (yaml)");
+    return 0;
+}
