@@ -118,7 +118,7 @@ static inline void fz_alloc_fail(scar_ctx *ctx, long used, const uint8_t *data, 
 
 /* One surface read with its checks; inject: fail one allocation too. */
 static inline void fz_read(const char *path, const scar_read_opts *opts, const char *what,
-                    const uint8_t *data, size_t size)
+                           const uint8_t *data, size_t size)
 {
     scar_ctx *ctx = scar_ctx_create();
     if (!ctx)

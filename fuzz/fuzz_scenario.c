@@ -27,7 +27,8 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 {
     (void)argc, (void)argv;
     const char *tmp = getenv("TMPDIR");
-    snprintf(dir, sizeof dir, "%s/scarsim-fuzz-XXXXXX", tmp && *tmp && strlen(tmp) < 32 ? tmp : "/tmp");
+    snprintf(dir, sizeof dir, "%s/scarsim-fuzz-XXXXXX",
+             tmp && *tmp && strlen(tmp) < 32 ? tmp : "/tmp");
     if (!mkdtemp(dir))
         fz_die("setup", "mkdtemp failed");
     snprintf(skin, sizeof skin, "%s/measured_skin.gsf", dir);

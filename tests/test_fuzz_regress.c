@@ -168,8 +168,8 @@ static void test_input(void **state)
     run_input(in, dot);
     alarm(0);
     if (peak_kb() - peak > MAX_GROWTH_KB)
-        fail_msg("%s: expected at most %ld MiB of memory, found the peak grew by %ld MiB",
-                 in->path, MAX_GROWTH_KB / 1024, (peak_kb() - peak) / 1024);
+        fail_msg("%s: expected at most %ld MiB of memory, found the peak grew by %ld MiB", in->path,
+                 MAX_GROWTH_KB / 1024, (peak_kb() - peak) / 1024);
 }
 
 static void run_input(const input *in, const char *dot)
@@ -249,8 +249,8 @@ int main(void)
     if (!tests)
         return 1;
     for (size_t k = 0; k < n; k++)
-        tests[k] = (struct CMUnitTest){.name = in[k].name, .test_func = test_input,
-                                       .initial_state = &in[k]};
+        tests[k] = (struct CMUnitTest){
+            .name = in[k].name, .test_func = test_input, .initial_state = &in[k]};
     int failed = _cmocka_run_group_tests("fuzz_regress", tests, n, NULL, NULL);
     unlink(capture);
     free(tests);

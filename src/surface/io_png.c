@@ -226,7 +226,8 @@ static scar_status read_body(pngio *s, const scar_read_opts *o)
      * be able to hold the pixels first (docs/limits.md): deflate packs at
      * most 1032 bytes into one (RFC 1951: a 258-byte match in 2 bits), and a
      * 60-byte file may claim 32768 x 8192 pixels. */
-    unsigned long long raw = (unsigned long long)h * (1 + (unsigned long long)w * (unsigned)depth / 8);
+    unsigned long long raw =
+        (unsigned long long)h * (1 + (unsigned long long)w * (unsigned)depth / 8);
     if (s->size >= 0 && (unsigned long long)s->size < raw / 1032)
         return SCAR_RAISE_AT(s->ctx, SCAR_EINPUT, s->path, 0, 0, NULL,
                              "expected at least %llu bytes of compressed image data for %u x %u "
