@@ -24,7 +24,6 @@ typedef struct run_state {
     double *erythema_days;
     double *days;      /* snapshot days: samples and tissue snapshots */
     size_t ndays;
-    double coll0, e0;  /* papillary baselines */
     scar_gain *gain;   /* nscars + 1, filled at the end */
 } run_state;
 

@@ -100,8 +100,7 @@ static void fill_q(heal_state *h, chemo *ch)
                 ch->q[v] = 0.0;
                 continue;
             }
-            double nb = p->n0 * (1.0 - (1.0 - p->phi_n) * t->floor_w[col]);
-            double n = nb + N[v], m = Y ? Y[v] : 0.0;
+            double n = tissue_n_base_at(t, v) + N[v], m = Y ? Y[v] : 0.0;
             double fill = 1.0 - (n + m) / p->n_max;
             ch->q[v] = fill > 0.0 ? n * fill : 0.0;
         }

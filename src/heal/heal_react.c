@@ -59,7 +59,7 @@ static react_base base_of(const scar_params *p, double w)
  * (w = 0) and of a scar floor (w = 1), the only weights the tissue uses:
  * their divisions are done once per step, not per voxel. */
 typedef struct react_k {
-    double dt, ed, eI, phiI, eM, ec, ec_frac, es, ee;
+    double dt, ed, eI, phiI, ec, ec_frac, es;
     react_base b0, b1;
 } react_k;
 

@@ -55,9 +55,7 @@ void scar_voxels_free(scar_voxels *s)
 
 double scar_tissue_n_base(const scar_tissue *t, size_t v)
 {
-    if (t->layer[v] != SCAR_LAYER_DERMIS)
-        return 0.0;
-    return t->p->n0 * (1.0 - (1.0 - t->p->phi_n) * tissue_floor_w(t, v));
+    return t->layer[v] == SCAR_LAYER_DERMIS ? tissue_n_base_at(t, v) : 0.0;
 }
 
 double scar_tissue_rho_base(const scar_tissue *t, size_t v)
