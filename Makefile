@@ -10,7 +10,14 @@
 
 BUILD    ?= build
 CC       ?= cc
-PKGS     := jansson libfyaml libpng cairo libzip libxml-2.0 libmd zlib
+PKGS     := jansson libfyaml libpng cairo libzip libxml-2.0 libmd zlib nlopt
+# Open MPI for `mpirun -np N scarsim trial` (docs/trial.md); without it the
+# build is single-process (MPI=0 forces that).
+ifeq ($(origin MPI),undefined)
+MPI      := $(shell pkg-config --exists ompi-c 2>/dev/null && echo 1 || echo 0)
+endif
+MPI_FLAGS := $(if $(filter 1,$(MPI)),-DSCAR_WITH_MPI $(shell pkg-config --cflags ompi-c 2>/dev/null))
+MPI_LIBS  := $(if $(filter 1,$(MPI)),$(shell pkg-config --libs ompi-c 2>/dev/null))
 OPT      ?= -O2 -g
 WARN     := -Wall -Wextra -Wshadow -Wconversion -Wstrict-prototypes -Wmissing-prototypes
 WERROR   ?= -Werror
@@ -21,11 +28,11 @@ Q        := $(if $(filter 1,$(V)),,@)
 
 CPPFLAGS += -Iinclude -Isrc/core -I$(BUILD)/gen -D_DEFAULT_SOURCE
 CFLAGS   += -std=c11 $(OPT) $(WARN) $(WERROR) -fopenmp $(SAN) \
-            $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
-LDLIBS   += $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lm
+            $(shell pkg-config --cflags $(PKGS) 2>/dev/null) $(MPI_FLAGS)
+LDLIBS   += $(shell pkg-config --libs $(PKGS) 2>/dev/null) $(MPI_LIBS) -lm
 LDFLAGS  += -fopenmp $(SAN)
 
-LAYERS   := core surface tissue device heal course report
+LAYERS   := core surface tissue device heal course cohort report
 LAYER_INC := $(foreach l,$(LAYERS),-Isrc/$(l))
 LIB_SRC  := $(foreach l,$(LAYERS),$(sort $(wildcard src/$(l)/*.c)))
 APP_SRC  := $(sort $(wildcard src/app/*.c))

@@ -3,6 +3,10 @@
  */
 #include "cli.h"
 
+#include "json.h"
+#include "params_api.h"
+#include "trials.h"
+
 #include <errno.h>
 #include <limits.h>
 #include <stdarg.h>
@@ -147,4 +151,98 @@ int cli_fail(scar_ctx *ctx, const char *cmd)
     fprintf(stderr, "scarsim %s: %s\n", cmd, buf[0] ? buf : scar_status_name(e->status));
     int code = scar_status_exit_code(e->status);
     return code ? code : 1;
+}
+
+/* The rows whose study_id is in the comma-separated list. */
+int cli_select_studies(const scar_trial_table *t, const char *list, const char *cmd, size_t **only,
+                       size_t *nonly)
+{
+    *only = calloc(t->n ? t->n : 1, sizeof **only);
+    if (!*only)
+        return -1;
+    *nonly = 0;
+    char *copy = strdup(list);
+    if (!copy)
+        return -1;
+    for (char *save = NULL, *id = strtok_r(copy, ",", &save); id; id = strtok_r(NULL, ",", &save)) {
+        bool found = false;
+        for (size_t a = 0; a < t->n; a++)
+            if (t->arms[a].study_id && strcmp(t->arms[a].study_id, id) == 0) {
+                (*only)[(*nonly)++] = a;
+                found = true;
+            }
+        if (!found) {
+            cli_usage_error(cmd, "--study: expected a study_id of %s, found '%s'", t->path, id);
+            free(copy);
+            return 1;
+        }
+    }
+    free(copy);
+    return 0;
+}
+
+
+int cli_cohort_arg(cli_cohort *k, const char *cmd, int argc, char **argv, int *i)
+{
+    const char *a = argv[*i];
+    bool has_value = *i + 1 < argc;
+    if (strcmp(a, "--out") == 0 || strcmp(a, "-o") == 0) {
+        if (!has_value)
+            return (cli_usage_error(cmd, "option %s: expected a folder, found the end of the line",
+                                    a), -1);
+        k->out = argv[++*i];
+    } else if (strcmp(a, "--dx-um") == 0) {
+        double d;
+        if (!has_value || !cli_parse_double(argv[*i + 1], &d) || !(d >= 20 && d <= 200))
+            return (cli_usage_error(cmd, "option --dx-um: expected 20 to 200 um, found '%s'",
+                                    has_value ? argv[*i + 1] : ""), -1);
+        k->dx_um = d;
+        ++*i;
+    } else if (strcmp(a, "--study") == 0) {
+        if (!has_value)
+            return (cli_usage_error(cmd, "option --study: expected study ids, found the end of "
+                                         "the line"), -1);
+        k->studies = argv[++*i];
+    } else if (a[0] == '-' && a[1] != '\0') {
+        return (cli_usage_error(cmd, "unknown option '%s'", a), -1);
+    } else if (!k->csv) {
+        k->csv = a;
+    } else {
+        return (cli_usage_error(cmd, "expected one arms file, found a second: '%s'", a), -1);
+    }
+    return 1;
+}
+
+int cli_cohort_check(const cli_cohort *k, const char *cmd)
+{
+    if (!k->csv)
+        return cli_usage_error(cmd, "expected an arms file (the schema of trials.csv)");
+    if (!k->out)
+        return cli_usage_error(cmd, "expected an output folder (--out DIR)");
+    return 0;
+}
+
+int cli_cohort_load(scar_ctx *ctx, const cli_cohort *k, const char *cmd, scar_trial_table **t,
+                    scar_params **p, size_t **only, size_t *nonly)
+{
+    if (scar_trials_read(ctx, k->csv, t) || scar_params_create(ctx, p))
+        return cli_fail(ctx, cmd);
+    if (k->studies) {
+        int s = cli_select_studies(*t, k->studies, cmd, only, nonly);
+        if (s)
+            return s < 0 ? 1 : 2;
+    }
+    return 0;
+}
+
+int cli_print_json(scar_ctx *ctx, const char *cmd, struct json_t *j)
+{
+    char *s = NULL;
+    scar_status st = j ? scar_json_dumps(ctx, j, &s) : SCAR_ENOMEM;
+    json_decref(j);
+    if (st)
+        return cli_fail(ctx, cmd);
+    puts(s);
+    free(s);
+    return 0;
 }

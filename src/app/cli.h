@@ -54,10 +54,43 @@ bool cli_parse_pair(const char *s, double *a, double *b);
 /* Logs to stderr unless quiet. */
 void cli_log_stderr(void *user, scar_log_level level, const char *msg);
 
+/* The rows of t whose study_id is in the comma-separated list (--study):
+ * 0 done (*only malloc'ed), 1 a usage error printed, -1 out of memory. */
+struct scar_trial_table;
+struct scar_params;
+int cli_select_studies(const struct scar_trial_table *t, const char *list, const char *cmd,
+                       size_t **only, size_t *nonly);
+
+/* What `trial` and `calibrate` share: the arms file, --out, --dx-um, --study. */
+typedef struct cli_cohort {
+    const char *csv, *out, *studies;
+    double dx_um;
+} cli_cohort;
+
+/* Consumes argv[*i] when it is --out, --dx-um, --study or the arms file;
+ * anything else starting with '-' is an unknown option.  Returns 1 when
+ * consumed, -1 after printing a usage error. */
+int cli_cohort_arg(cli_cohort *k, const char *cmd, int argc, char **argv, int *i);
+/* After parsing: 0 when the arms file and --out were given, else 2 after a
+ * usage error. */
+int cli_cohort_check(const cli_cohort *k, const char *cmd);
+/* Reads the arms file and the default parameters and selects --study's arms;
+ * returns 0, or the exit code after printing the error. */
+int cli_cohort_load(scar_ctx *ctx, const cli_cohort *k, const char *cmd,
+                    struct scar_trial_table **t, struct scar_params **p, size_t **only,
+                    size_t *nonly);
+
+/* Prints j (taken over) on stdout as scarsim's JSON; 0, or the exit code
+ * after printing the error. */
+struct json_t;
+int cli_print_json(scar_ctx *ctx, const char *cmd, struct json_t *j);
+
 /* Subcommands. */
 int cmd_synth(scar_ctx *ctx, int argc, char **argv);
 int cmd_scan(scar_ctx *ctx, int argc, char **argv);
 int cmd_demo(scar_ctx *ctx, int argc, char **argv);
+int cmd_trial(scar_ctx *ctx, int argc, char **argv);
+int cmd_calibrate(scar_ctx *ctx, int argc, char **argv);
 int cmd_bench(scar_ctx *ctx, int argc, char **argv);
 int cmd_verify(scar_ctx *ctx, int argc, char **argv);
 int cmd_run(scar_ctx *ctx, int argc, char **argv);

@@ -3,6 +3,7 @@
  */
 #include "cli.h"
 #include "scar_git_hash.h"
+#include "trial.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -14,6 +15,8 @@ static const cli_command commands[] = {
     {"synth", "make a synthetic skin surface with known scars", cmd_synth},
     {"scan", "find, measure, classify and grade the scars on a skin surface", cmd_scan},
     {"verify", "check the healing engine against exact results", cmd_verify},
+    {"trial", "replay published trial arms with virtual patients", cmd_trial},
+    {"calibrate", "fit the model's calibration knobs to published trials", cmd_calibrate},
     {"bench", "the kernels' throughput and the machine's memory bandwidth", cmd_bench},
 };
 
@@ -24,7 +27,7 @@ static void usage(FILE *out)
             "Usage: scarsim COMMAND [OPTIONS]\n\nCommands:\n",
             SCAR_VERSION);
     for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
-        fprintf(out, "  %-8s %s\n", commands[i].name, commands[i].summary);
+        fprintf(out, "  %-10s %s\n", commands[i].name, commands[i].summary);
     fprintf(out, "\n'scarsim COMMAND --help' describes a command.\n"
                  "Exit codes: 0 success, 1 failure while running, 2 bad input or usage.\n\n%s\n",
             SCAR_DISCLAIMER);
@@ -53,11 +56,14 @@ int main(int argc, char **argv)
             fprintf(stderr, "scarsim: out of memory\n");
             return 1;
         }
+        /* MPI starts only under mpirun (distribute.c) */
+        scar_dist_init(&argc, &argv);
         int rc = commands[i].run(ctx, argc - 1, argv + 1);
         scar_ctx_destroy(&ctx);
+        scar_dist_finalize();
         return rc;
     }
-    fprintf(stderr, "scarsim: unknown command '%s' (expected one of: demo, run, synth, scan, verify, bench; see "
+    fprintf(stderr, "scarsim: unknown command '%s' (expected one of: demo, run, synth, scan, verify, trial, calibrate, bench; see "
                     "'scarsim --help')\n",
             name);
     return 2;

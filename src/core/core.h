@@ -72,6 +72,16 @@ void scar_strlcpy(char *dst, const char *src, size_t n);
 unsigned scar_edit_distance(const char *a, const char *b);
 /* "dir/name", allocated (NULL with ctx's error set when memory runs out). */
 char *scar_path_join(scar_ctx *ctx, const char *dir, const char *name);
+/* Writes a CSV text cell, quoted as RFC 4180 asks when it holds a comma, a
+ * quote or a line break (and when it has edge spaces, which readers may
+ * trim); NULL writes an empty cell. */
+void scar_csv_text(FILE *f, const char *s);
+/* Reads a whole input file of at most max_bytes (refused from its size when
+ * it is a regular file, else one byte past the limit).  `what` names it in
+ * the messages: "expected a readable WHAT, found none: ...".  *out is
+ * malloc'ed (not NUL-terminated), *len its length. */
+scar_status scar_read_text(scar_ctx *ctx, const char *path, size_t max_bytes, const char *what,
+                           char **out, size_t *len);
 
 /* An output folder written as a whole (stage.c): files go into a staging
  * sibling (scar_stage_path), which becomes the folder on commit; abort (or a

@@ -4,8 +4,12 @@
 #include "core.h"
 
 #include <ctype.h>
+#include <errno.h>
+#include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 /* Levenshtein distance where a change of case costs 1 and any other edit 2,
  * so "K_E" suggests K_e before k_e.  Names longer than the buffer are
@@ -43,4 +47,89 @@ char *scar_path_join(scar_ctx *ctx, const char *dir, const char *name)
     if (p)
         snprintf(p, n, "%s/%s", dir, name);
     return p;
+}
+
+scar_status scar_read_text(scar_ctx *ctx, const char *path, size_t max_bytes, const char *what,
+                           char **out, size_t *len)
+{
+    scar_status st = SCAR_OK;
+    char *buf = NULL;
+    size_t n = 0, cap = 0;
+    struct stat sb;
+    *out = NULL;
+    *len = 0;
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return SCAR_RAISE_AT(ctx, SCAR_EINPUT, path, 0, 0, NULL,
+                             "expected a readable %s, found none: %s", what, strerror(errno));
+    if (fstat(fileno(f), &sb) != 0 || S_ISDIR(sb.st_mode)) {
+        st = SCAR_RAISE_AT(ctx, SCAR_EINPUT, path, 0, 0, NULL,
+                           "expected a %s file, found a folder", what);
+        goto done;
+    }
+    /* refused before reading; a pipe has no size, so the reading stops one
+     * byte past the limit as well */
+    if (S_ISREG(sb.st_mode) && (uintmax_t)sb.st_size > max_bytes) {
+        st = SCAR_RAISE_AT(ctx, SCAR_EINPUT, path, 0, 0, NULL,
+                           "expected a %s of at most %zu bytes, found %jd bytes", what, max_bytes,
+                           (intmax_t)sb.st_size);
+        goto done;
+    }
+    for (;;) {
+        if (n == cap) {
+            if (cap > max_bytes)
+                break;
+            size_t ncap = cap ? 2 * cap : 65536;
+            if (ncap > max_bytes + 1)
+                ncap = max_bytes + 1;
+            char *nb = scar_realloc(ctx, buf, ncap);
+            if (!nb) {
+                st = SCAR_ENOMEM;
+                goto done;
+            }
+            buf = nb;
+            cap = ncap;
+        }
+        size_t got = fread(buf + n, 1, cap - n, f);
+        n += got;
+        if (got == 0)
+            break;
+    }
+    if (ferror(f)) {
+        st = SCAR_RAISE_AT(ctx, SCAR_EINPUT, path, 0, 0, NULL,
+                           "expected a readable %s, found a read error: %s", what, strerror(errno));
+        goto done;
+    }
+    if (n > max_bytes) {
+        st = SCAR_RAISE_AT(ctx, SCAR_EINPUT, path, 0, 0, NULL,
+                           "expected a %s of at most %zu bytes, found a larger file", what,
+                           max_bytes);
+        goto done;
+    }
+    *out = buf;
+    *len = n;
+    buf = NULL;
+done:
+    fclose(f);
+    free(buf);
+    return st;
+}
+
+void scar_csv_text(FILE *f, const char *s)
+{
+    if (!s)
+        return;
+    size_t n = strlen(s);
+    bool q = strpbrk(s, ",\"\r\n") != NULL || (n > 0 && (s[0] == ' ' || s[n - 1] == ' '));
+    if (!q) {
+        fputs(s, f);
+        return;
+    }
+    fputc('"', f);
+    for (; *s; s++) {
+        if (*s == '"')
+            fputc('"', f);
+        fputc(*s, f);
+    }
+    fputc('"', f);
 }

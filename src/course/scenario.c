@@ -1335,50 +1335,12 @@ fail:
 
 scar_status scar_scenario_read(scar_ctx *ctx, const char *path, scar_scenario **out)
 {
-    scar_status st = SCAR_OK;
     char *buf = NULL;
-    size_t n = 0, cap = 0;
+    size_t n = 0;
     *out = NULL;
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        return SCAR_RAISE_AT(ctx, SCAR_EINPUT, path, 0, 0, NULL,
-                             "expected a readable scenario file, found none: %s", strerror(errno));
-    /* read up to one byte past the limit, so an oversized file is told apart */
-    for (;;) {
-        if (n == cap) {
-            if (cap > SCAR_SCENARIO_MAX_BYTES)
-                break;
-            size_t ncap = cap ? 2 * cap : 4096;
-            if (ncap > (size_t)SCAR_SCENARIO_MAX_BYTES + 1)
-                ncap = (size_t)SCAR_SCENARIO_MAX_BYTES + 1;
-            char *nb = scar_realloc(ctx, buf, ncap);
-            if (!nb) {
-                st = SCAR_ENOMEM;
-                goto done;
-            }
-            buf = nb;
-            cap = ncap;
-        }
-        size_t got = fread(buf + n, 1, cap - n, f);
-        n += got;
-        if (got == 0)
-            break;
-    }
-    if (ferror(f)) {
-        st = SCAR_RAISE_AT(ctx, SCAR_EINPUT, path, 0, 0, NULL,
-                           "expected a readable scenario file, found a read error: %s",
-                           strerror(errno));
-        goto done;
-    }
-    if (n > SCAR_SCENARIO_MAX_BYTES) {
-        st = SCAR_RAISE_AT(ctx, SCAR_EINPUT, path, 0, 0, NULL,
-                           "expected a scenario of at most %u bytes, found a larger file",
-                           SCAR_SCENARIO_MAX_BYTES);
-        goto done;
-    }
-    st = scar_scenario_parse(ctx, buf, n, path, out);
-done:
-    fclose(f);
+    scar_status st = scar_read_text(ctx, path, SCAR_SCENARIO_MAX_BYTES, "scenario", &buf, &n);
+    if (!st)
+        st = scar_scenario_parse(ctx, buf, n, path, out);
     free(buf);
     return st;
 }

@@ -30,23 +30,6 @@ static void fmt_end(char *buf, size_t n, double v)
         fmt_exact(buf, n, v);
 }
 
-/* RFC 4180: a field with a comma, quote or line break is quoted, quotes
- * doubled.  Sources carry all three. */
-static void put_csv_field(FILE *f, const char *s)
-{
-    if (!strpbrk(s, ",\"\r\n")) {
-        fputs(s, f);
-        return;
-    }
-    fputc('"', f);
-    for (; *s; s++) {
-        if (*s == '"')
-            fputc('"', f);
-        fputc(*s, f);
-    }
-    fputc('"', f);
-}
-
 scar_status scar_params_write_csv(scar_ctx *ctx, const scar_params *p, const char *path)
 {
     scar_afile *af;
@@ -62,12 +45,12 @@ scar_status scar_params_write_csv(scar_ctx *ctx, const scar_params *p, const cha
         fmt_exact(v, sizeof v, in.value);
         fmt_end(lo, sizeof lo, in.lo);
         fmt_end(hi, sizeof hi, in.hi);
-        put_csv_field(f, in.name);
+        scar_csv_text(f, in.name);
         fprintf(f, ",%s,", v);
-        put_csv_field(f, in.unit);
+        scar_csv_text(f, in.unit);
         fprintf(f, ",%s,%s,%s,%s,", lo, hi, scar_param_kind_name(in.kind),
                 in.overridden ? "true" : "false");
-        put_csv_field(f, in.source);
+        scar_csv_text(f, in.source);
         fputc('\n', f);
     }
     /* scar_afile_commit checks the stream's error flag and the flush. */

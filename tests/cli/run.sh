@@ -25,7 +25,7 @@ expect_fail() {
 
 # -- usage -------------------------------------------------------------------
 "$S" --help >"$T/out" 2>&1 && grep -q "scan" "$T/out" && ok "help" || bad "help"
-for c in synth scan demo run verify bench; do
+for c in synth scan demo run verify trial calibrate bench; do
   "$S" $c --help >"$T/out" 2>&1 && grep -q "Usage: scarsim $c" "$T/out" && ok "$c --help" || bad "$c --help"
 done
 expect_fail "unknown command" 2 "unknown command 'frobnicate'" "$S" frobnicate
@@ -213,6 +213,90 @@ for f in "$here"/../../examples/scenarios/*.json "$here"/../../examples/scenario
   "$S" run "$f" --check >/dev/null 2>"$T/err" && ok "example $(basename "$f") validates" \
     || bad "example $(basename "$f") validates: $(cat "$T/err")"
 done
+
+# -- trial and calibrate -----------------------------------------------------
+A="$here/../../data/evidence/trials.csv"
+expect_fail "trial: no arms file" 2 "expected an arms file" "$S" trial
+expect_fail "trial: no output folder" 2 "expected an output folder" "$S" trial "$A"
+expect_fail "trial: bad --patients" 2 "option --patients" "$S" trial "$A" --out "$T/tr" --patients 0
+expect_fail "trial: unknown study" 2 "found 'Nobody2020'" "$S" trial "$A" --out "$T/tr" --study Nobody2020
+expect_fail "trial: missing arms file" 2 "$T/none.csv" "$S" trial "$T/none.csv" --out "$T/tr"
+printf 'study_id,arm,protocol_device\nX2020,a,lazer\n' >"$T/bad_arms.csv"
+expect_fail "trial: bad device names file, line and column" 2 "bad_arms.csv:2:" "$S" trial "$T/bad_arms.csv" --out "$T/tr"
+printf 'study_id,arm,notes\nX2020,a,"open quote\n' >"$T/quote_arms.csv"
+expect_fail "trial: unbalanced quote" 2 "quote_arms.csv:2:" "$S" trial "$T/quote_arms.csv" --out "$T/tr"
+expect_fail "calibrate: bad --design" 2 "option --design" "$S" calibrate "$A" --out "$T/cal" --design 1
+[ ! -e "$T/tr" ] && [ ! -e "$T/cal" ] && ok "trial: no output after refusals" || bad "trial: no output after refusals"
+
+# A small replay: two short needling arms with published numbers and an
+# untreated control; 2 patients each, coarse voxels.
+cat >"$T/arms.csv" <<'CSV'
+study_id,arm,design,n_patients,scale,baseline_score_mean,baseline_score_sd,final_score_mean,mean_improvement_pct,responder_def,responder_pct,protocol_device,protocol_needle_mm,protocol_sessions,protocol_interval_weeks,protocol_adjuncts,protocol_followup_weeks,unknown_column
+Small2020,needling,prospective,20,Goodman-Baron quantitative,12,3,8,,,,roller,1.5,1,2,,2,x
+Small2020,control,RCT,20,Goodman-Baron quantitative,12,3,,,,,none,,0,,,2,y
+Other2021,needling,prospective,15,photo evaluation % improvement,,,,40,any improvement,90,pen,1.0,1,2,,2,z
+CSV
+if "$S" trial "$T/arms.csv" --out "$T/tr1" --patients 2 --dx-um 150 --json >"$T/tr1.json" 2>"$T/err"; then
+  /usr/bin/python3 - "$T/tr1.json" "$T/tr1/trial.json" <<'PY' && ok "trial: keys, control unchanged, folder" || bad "trial: keys, control unchanged, folder"
+import json, sys
+j = json.load(open(sys.argv[1])); f = json.load(open(sys.argv[2]))
+arms = j["arms"]
+assert len(arms) == 3
+for a in arms:
+    for k in ("study_id", "arm", "published_improvement_pct", "predicted_improvement_pct",
+              "predicted_ci95", "published_responder_pct", "predicted_responder_pct"):
+        assert k in a, k
+assert arms[1]["predicted_improvement_pct"] == 0, arms[1]
+assert abs(arms[0]["published_improvement_pct"] - 100 * (1 - 8 / 12)) < 0.01
+assert arms[2]["published_responder_pct"] == 90
+assert f["arms"] == j["arms"]
+PY
+  for f in trial.json arms.csv patients.csv params.csv report.html forest_improvement.png forest_improvement.svg; do
+    [ -s "$T/tr1/$f" ] && ok "trial writes $f" || bad "trial writes $f"
+  done
+  grep -q "not a substitute" "$T/tr1/report.html" && ok "trial report carries the disclaimer" \
+    || bad "trial report carries the disclaimer"
+else
+  bad "trial: small replay ran: $(cat "$T/err")"
+fi
+
+# The same replay on 2 MPI ranks gives the same numbers.
+if command -v mpirun >/dev/null && [ -s "$T/tr1.json" ]; then
+  if ASAN_OPTIONS=detect_leaks=0 mpirun --allow-run-as-root --oversubscribe -np 2 \
+       "$S" trial "$T/arms.csv" --out "$T/tr2" --patients 2 --dx-um 150 --json >"$T/tr2.json" 2>"$T/err"; then
+    /usr/bin/python3 - "$T/tr1.json" "$T/tr2.json" <<'PY' && ok "trial: 2 MPI ranks give one process's numbers" \
+      || bad "trial: 2 MPI ranks give one process's numbers"
+import json, sys
+a, b = (json.load(open(p)) for p in sys.argv[1:3])
+assert b["options"]["ranks"] == 2, b["options"]
+strip = lambda arms: [{k: v for k, v in x.items() if k != "seconds"} for x in arms]
+assert strip(a["arms"]) == strip(b["arms"])
+PY
+  else
+    bad "trial: mpirun -np 2 ran: $(tail -c 600 "$T/err")"
+  fi
+fi
+
+# Calibration on the small table: 3 design points, 1 patient.
+if "$S" calibrate "$T/arms.csv" --out "$T/cal" --patients 1 --design 3 --dx-um 150 --json \
+     >"$T/cal.json" 2>"$T/err"; then
+  /usr/bin/python3 - "$T/cal.json" "$T/cal/calibrated.csv" <<'PY' && ok "calibrate: objective, fit, leave-one-study-out" \
+    || bad "calibrate: objective, fit, leave-one-study-out"
+import csv, json, math, sys
+j = json.load(open(sys.argv[1]))
+assert "sum over targets" in j["objective"]
+names = [p["name"] for p in j["parameters"]]
+assert names == ["a_rho", "a_M", "a_h", "kappa_t"], names
+assert len(j["design"]) == 3
+assert {t["study_id"] for t in j["targets"]} == {"Small2020", "Other2021"}
+assert len(j["leave_one_study_out"]) == 2
+assert j["objective_calibrated_emulated"] <= j["objective_prior_emulated"] + 1e-9
+rows = list(csv.DictReader(open(sys.argv[2])))
+assert [r["symbol"] for r in rows] == names and all("scarsim calibrate" in r["provenance"] for r in rows)
+PY
+else
+  bad "calibrate ran: $(cat "$T/err")"
+fi
 
 out=$("$S" demo --quick --out "$T/demo" 2>"$T/err")
 if [ "$out" = "$T/demo/report.html" ] && grep -q "not a substitute" "$T/demo/report.html" \

@@ -1,0 +1,547 @@
+/*
+ * calibrate.c — emulator-based calibration of the model's knobs against
+ * published arms and histology (calibrate.h, docs/calibration.md).
+ */
+#include "calibrate.h"
+
+#include "core.h"
+
+#include <math.h>
+#include <nlopt.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* The knobs fitted: MODEL.md §8 names a_rho, a_M (matrix layer), a_h
+ * (epidermis) and kappa_t (the surface: rolling-scar release) as the
+ * calibration parameters of the clinical and histology targets.  Intervals
+ * are the parameters' ranges in parameters.csv, except a_M, whose upper
+ * 500 is cut to 100: above it degradation erases any synthesis (the
+ * provisional calibration found 50 already does). */
+static const scar_cal_param cal_params[] = {
+    {"a_rho", 1.0, 50.0, true},
+    {"a_M", 0.5, 100.0, true},
+    {"a_h", 0.2, 1.4, false},
+    {"kappa_t", 0.1, 2.0, true},
+};
+#define NPAR (sizeof cal_params / sizeof cal_params[0])
+
+size_t scar_cal_param_count(void)
+{
+    return NPAR;
+}
+
+const scar_cal_param *scar_cal_param_at(size_t i)
+{
+    return i < NPAR ? &cal_params[i] : NULL;
+}
+
+/* Histology targets (validation-targets.md C2), attached to the arm of the
+ * same study when the table has it: Lotfi 2013, 1.5 mm roller monthly x 5,
+ * 8 weeks after the last session. */
+static const struct {
+    const char *study;
+    scar_cal_kind kind;
+    double value;
+    const char *source;
+} histology[] = {
+    {"Lotfi2013", SCAR_CAL_COLLAGEN, 53.2,
+     "Lotfi 2013, Masson trichrome papillary collagen +53.2% (validation-targets.md C2)"},
+    {"Lotfi2013", SCAR_CAL_EPIDERMIS, 50.0,
+     "Lotfi 2013, H&E epidermal thickness +50% (validation-targets.md C2)"},
+};
+
+void scar_cal_opts_default(scar_cal_opts *o)
+{
+    memset(o, 0, sizeof *o);
+    o->patients = 2;
+    o->design = 12;
+    /* 150 um: a third of the cost of the trial's 100 um (docs/calibration.md) */
+    o->dx_um = 150.0;
+    o->seed = 1;
+}
+
+void scar_cal_result_destroy(scar_cal_result **pr)
+{
+    if (!pr || !*pr)
+        return;
+    scar_cal_result *r = *pr;
+    free(r->prior);
+    free(r->best);
+    free(r->targets);
+    free(r->design);
+    free(r->y);
+    free(r->emu_rms);
+    free(r->pred_prior);
+    free(r->pred_best);
+    free(r->sim_best);
+    free(r->studies);
+    free(r->loso_best);
+    free(r->loso_pred);
+    free(r);
+    *pr = NULL;
+}
+
+/* ------------------------------------------------------------------------ */
+/* parameter space                                                          */
+/* ------------------------------------------------------------------------ */
+
+static double to_value(const scar_cal_param *c, double u)
+{
+    if (c->log)
+        return exp(log(c->lo) + u * (log(c->hi) - log(c->lo)));
+    return c->lo + u * (c->hi - c->lo);
+}
+
+static double to_unit(const scar_cal_param *c, double v)
+{
+    double u = c->log ? (log(v) - log(c->lo)) / (log(c->hi) - log(c->lo))
+                      : (v - c->lo) / (c->hi - c->lo);
+    return u < 0 ? 0 : u > 1 ? 1 : u;
+}
+
+static scar_status params_at(scar_ctx *ctx, const scar_params *base, const double *v,
+                             scar_params **out)
+{
+    scar_status st = scar_params_copy(ctx, base, out);
+    for (size_t i = 0; !st && i < NPAR; i++)
+        st = scar_params_set(ctx, *out, cal_params[i].name, v[i], NULL, 0, 0);
+    if (!st)
+        st = scar_params_check(ctx, *out);
+    if (st)
+        scar_params_destroy(out);
+    return st;
+}
+
+scar_status scar_cal_apply(scar_ctx *ctx, const scar_cal_result *r, const scar_params *base,
+                           scar_params **out)
+{
+    return params_at(ctx, base, r->best, out);
+}
+
+/* ------------------------------------------------------------------------ */
+/* the emulator: least squares on polynomial features of u                  */
+/* ------------------------------------------------------------------------ */
+
+typedef enum { EMU_LINEAR = 0, EMU_SQUARES, EMU_QUADRATIC } emu_kind;
+
+static int emu_terms(emu_kind k, int d)
+{
+    return k == EMU_LINEAR ? 1 + d : k == EMU_SQUARES ? 1 + 2 * d : 1 + d + d * (d + 1) / 2;
+}
+
+static void features(emu_kind k, int d, const double *u, double *f)
+{
+    int m = 0;
+    f[m++] = 1.0;
+    for (int i = 0; i < d; i++)
+        f[m++] = u[i];
+    if (k == EMU_SQUARES)
+        for (int i = 0; i < d; i++)
+            f[m++] = u[i] * u[i];
+    if (k == EMU_QUADRATIC)
+        for (int i = 0; i < d; i++)
+            for (int j = i; j < d; j++)
+                f[m++] = u[i] * u[j];
+}
+
+/* Solves (A + lambda I) x = b for a small symmetric positive definite A
+ * (m x m, m <= 15) by Cholesky.  Written by hand: a 15 x 15 solve does not
+ * justify a LAPACK dependency.  Returns false when not positive definite. */
+static bool spd_solve(int m, double *A, double *b)
+{
+    for (int j = 0; j < m; j++) {
+        double s = A[j * m + j];
+        for (int k = 0; k < j; k++)
+            s -= A[j * m + k] * A[j * m + k];
+        if (!(s > 0))
+            return false;
+        A[j * m + j] = sqrt(s);
+        for (int i = j + 1; i < m; i++) {
+            double t = A[i * m + j];
+            for (int k = 0; k < j; k++)
+                t -= A[i * m + k] * A[j * m + k];
+            A[i * m + j] = t / A[j * m + j];
+        }
+    }
+    for (int i = 0; i < m; i++) { /* L y = b */
+        double t = b[i];
+        for (int k = 0; k < i; k++)
+            t -= A[i * m + k] * b[k];
+        b[i] = t / A[i * m + i];
+    }
+    for (int i = m - 1; i >= 0; i--) { /* L^T x = y */
+        double t = b[i];
+        for (int k = i + 1; k < m; k++)
+            t -= A[k * m + i] * b[k];
+        b[i] = t / A[i * m + i];
+    }
+    return true;
+}
+
+#define MAXTERMS 16
+
+/* Fits coefficients beta (terms) to the values y over the design points
+ * u (nd x d), skipping point `skip` (-1: none).  A small ridge keeps the
+ * system solvable when the design is thin. */
+static bool emu_fit(emu_kind k, int d, const double *u, const double *y, int nd, int skip,
+                    double *beta)
+{
+    int m = emu_terms(k, d);
+    double A[MAXTERMS * MAXTERMS] = {0}, f[MAXTERMS];
+    for (int i = 0; i < m; i++)
+        beta[i] = 0;
+    for (int p = 0; p < nd; p++) {
+        if (p == skip)
+            continue;
+        features(k, d, u + (size_t)p * (size_t)d, f);
+        for (int i = 0; i < m; i++) {
+            beta[i] += f[i] * y[p];
+            for (int j = 0; j < m; j++)
+                A[i * m + j] += f[i] * f[j];
+        }
+    }
+    for (int i = 0; i < m; i++)
+        A[i * m + i] += 1e-6;
+    return spd_solve(m, A, beta);
+}
+
+static double emu_eval(emu_kind k, int d, const double *beta, const double *u)
+{
+    double f[MAXTERMS], s = 0;
+    features(k, d, u, f);
+    for (int i = 0; i < emu_terms(k, d); i++)
+        s += beta[i] * f[i];
+    return s;
+}
+
+/* ------------------------------------------------------------------------ */
+/* the objective                                                            */
+/* ------------------------------------------------------------------------ */
+
+typedef struct objective {
+    emu_kind kind;
+    int d;
+    size_t nt;
+    const scar_cal_target *t;
+    const double *beta; /* nt x MAXTERMS */
+    const char *exclude; /* study whose targets are left out, or NULL */
+    const scar_trial_table *table;
+} objective;
+
+static bool excluded(const objective *ob, size_t i)
+{
+    return ob->exclude && strcmp(ob->table->arms[ob->t[i].arm].study_id, ob->exclude) == 0;
+}
+
+static double objective_at(const objective *ob, const double *u)
+{
+    double j = 0;
+    for (size_t i = 0; i < ob->nt; i++) {
+        if (excluded(ob, i))
+            continue;
+        double y = emu_eval(ob->kind, ob->d, ob->beta + i * MAXTERMS, u);
+        double z = (y - ob->t[i].observed) / ob->t[i].scale;
+        j += ob->t[i].weight * z * z;
+    }
+    return j;
+}
+
+static double nlopt_objective(unsigned n, const double *x, double *grad, void *data)
+{
+    (void)n;
+    (void)grad; /* derivative-free */
+    return objective_at(data, x);
+}
+
+/* Minimises from the design point with the lowest objective. */
+static scar_status minimise(scar_ctx *ctx, const objective *ob, const double *u_design, size_t nd,
+                            double *u_best, double *j_best)
+{
+    int d = ob->d;
+    size_t start = 0;
+    double js = INFINITY;
+    for (size_t p = 0; p < nd; p++) {
+        double j = objective_at(ob, u_design + p * (size_t)d);
+        if (j < js) {
+            js = j;
+            start = p;
+        }
+    }
+    memcpy(u_best, u_design + start * (size_t)d, (size_t)d * sizeof *u_best);
+    nlopt_opt opt = nlopt_create(NLOPT_LN_BOBYQA, (unsigned)d);
+    if (!opt)
+        return SCAR_RAISE(ctx, SCAR_ENOMEM, "nlopt_create failed");
+    double lo[MAXTERMS], hi[MAXTERMS];
+    for (int i = 0; i < d; i++) {
+        lo[i] = 0;
+        hi[i] = 1;
+    }
+    nlopt_set_lower_bounds(opt, lo);
+    nlopt_set_upper_bounds(opt, hi);
+    nlopt_set_min_objective(opt, nlopt_objective, (void *)ob);
+    nlopt_set_xtol_rel(opt, 1e-8);
+    nlopt_set_ftol_abs(opt, 1e-12);
+    nlopt_set_maxeval(opt, 5000);
+    double f = js;
+    nlopt_result res = nlopt_optimize(opt, u_best, &f);
+    nlopt_destroy(opt);
+    if (res < 0 && res != NLOPT_ROUNDOFF_LIMITED)
+        return SCAR_RAISE(ctx, SCAR_EINTERNAL, "NLopt BOBYQA failed (code %d)", (int)res);
+    *j_best = f;
+    return SCAR_OK;
+}
+
+/* ------------------------------------------------------------------------ */
+/* simulating the targets                                                   */
+/* ------------------------------------------------------------------------ */
+
+static scar_status simulate_targets(scar_ctx *ctx, const scar_trial_table *table,
+                                    const scar_params *base, const double *v,
+                                    const scar_cohort_opts *co, const size_t *arms, size_t narms,
+                                    const scar_cal_target *t, size_t nt, double *y)
+{
+    scar_params *p = NULL;
+    scar_trial_result *r = NULL;
+    scar_status st = params_at(ctx, base, v, &p);
+    if (!st)
+        st = scar_trial_run(ctx, table, p, co, arms, narms, &r);
+    for (size_t i = 0; !st && i < nt; i++) {
+        const scar_arm_summary *s = &r->sums[t[i].arm];
+        const double *rows = r->patients + t[i].arm * (size_t)co->patients * SCAR_PAT_NVAL;
+        double h = 0;
+        int col = t[i].kind == SCAR_CAL_COLLAGEN ? SCAR_PAT_COLLAGEN_PCT : SCAR_PAT_EPIDERMIS_PCT;
+        switch (t[i].kind) {
+        case SCAR_CAL_IMPROVEMENT:
+            y[i] = s->improvement_pct;
+            break;
+        case SCAR_CAL_RESPONDERS:
+            y[i] = s->responder_pct;
+            break;
+        case SCAR_CAL_COLLAGEN:
+        case SCAR_CAL_EPIDERMIS:
+            for (int k = 0; k < co->patients; k++)
+                h += rows[(size_t)k * SCAR_PAT_NVAL + (size_t)col];
+            y[i] = h / co->patients;
+            break;
+        }
+    }
+    scar_trial_result_destroy(&r);
+    scar_params_destroy(&p);
+    return st;
+}
+
+/* A Latin hypercube in [0,1]^d with point 0 at u0 (the defaults): each axis
+ * split into nd strata, one point per stratum, strata shuffled per axis. */
+static void latin_hypercube(uint64_t seed, int d, size_t nd, const double *u0, double *u)
+{
+    scar_rng r;
+    scar_rng_init(&r, seed, 0xCA11);
+    memcpy(u, u0, (size_t)d * sizeof *u);
+    size_t m = nd - 1;
+    if (m == 0)
+        return;
+    size_t *perm = malloc(m * sizeof *perm);
+    if (!perm)
+        return;
+    for (int i = 0; i < d; i++) {
+        for (size_t k = 0; k < m; k++)
+            perm[k] = k;
+        for (size_t k = m - 1; k > 0; k--) {
+            size_t j = (size_t)(scar_rng_uniform(&r) * (double)(k + 1));
+            size_t tmp = perm[k];
+            perm[k] = perm[j];
+            perm[j] = tmp;
+        }
+        for (size_t k = 0; k < m; k++)
+            u[(k + 1) * (size_t)d + (size_t)i] =
+                ((double)perm[k] + scar_rng_uniform(&r)) / (double)m;
+    }
+    free(perm);
+}
+
+/* ------------------------------------------------------------------------ */
+/* the whole fit                                                            */
+/* ------------------------------------------------------------------------ */
+
+scar_status scar_calibrate(scar_ctx *ctx, const scar_trial_table *table, const scar_params *base,
+                           const scar_cal_opts *o, const size_t *only, size_t nonly,
+                           scar_cal_result **out)
+{
+    *out = NULL;
+    if (o->design < 3 || o->design > 200)
+        return SCAR_RAISE_AT(ctx, SCAR_EUSAGE, NULL, 0, 0, "--design",
+                             "expected 3 to 200 design points, found %d", o->design);
+    double t0 = scar_now_s();
+    scar_cal_result *r = scar_calloc(ctx, 1, sizeof *r);
+    if (!r)
+        return SCAR_ENOMEM;
+    r->table = table;
+    r->opts = *o;
+    r->np = NPAR;
+    r->ranks = scar_dist_size();
+    size_t na = table->n;
+    scar_status st = SCAR_OK;
+    size_t *arms = scar_calloc(ctx, na ? na : 1, sizeof *arms);
+    r->targets = scar_calloc(ctx, 2 * na + 2 + 1, sizeof *r->targets);
+    r->prior = scar_calloc(ctx, NPAR, sizeof *r->prior);
+    r->best = scar_calloc(ctx, NPAR, sizeof *r->best);
+    if (!arms || !r->targets || !r->prior || !r->best) {
+        st = SCAR_ENOMEM;
+        goto done;
+    }
+    /* the training targets */
+    size_t narms = 0;
+    for (size_t a = 0; a < na; a++) {
+        const scar_trial_arm *arm = &table->arms[a];
+        scar_arm_plan plan;
+        scar_arm_plan_make(arm, base, &plan);
+        if (!plan.simulate || plan.untreated || !scar_trial_selected(only, nonly, a))
+            continue;
+        scar_arm_summary s;
+        scar_arm_summarize(arm, &plan, NULL, 0, &s);
+        size_t before = r->nt;
+        if (isfinite(s.published_improvement_pct))
+            r->targets[r->nt++] = (scar_cal_target){a, SCAR_CAL_IMPROVEMENT,
+                                                    s.published_improvement_pct, 15.0, 1.0, NULL};
+        if (isfinite(arm->responder_pct))
+            r->targets[r->nt++] =
+                (scar_cal_target){a, SCAR_CAL_RESPONDERS, arm->responder_pct, 15.0, 0.5, NULL};
+        for (size_t h = 0; h < sizeof histology / sizeof histology[0]; h++)
+            if (arm->study_id && strcmp(arm->study_id, histology[h].study) == 0)
+                r->targets[r->nt++] = (scar_cal_target){a, histology[h].kind, histology[h].value,
+                                                        25.0, 1.0, histology[h].source};
+        if (r->nt > before)
+            arms[narms++] = a;
+    }
+    if (r->nt == 0) {
+        st = SCAR_RAISE_AT(ctx, SCAR_EINPUT, table->path, 0, 0, NULL,
+                           "expected at least one simulable arm with a published improvement or "
+                           "responder rate, found none");
+        goto done;
+    }
+    size_t nt = r->nt, nd = (size_t)o->design;
+    int d = (int)NPAR;
+    r->nd = nd;
+    r->design = scar_calloc(ctx, nd * NPAR, sizeof *r->design);
+    r->y = scar_calloc(ctx, nd * nt, sizeof *r->y);
+    r->emu_rms = scar_calloc(ctx, nt, sizeof *r->emu_rms);
+    r->pred_prior = scar_calloc(ctx, nt, sizeof *r->pred_prior);
+    r->pred_best = scar_calloc(ctx, nt, sizeof *r->pred_best);
+    r->sim_best = scar_calloc(ctx, nt, sizeof *r->sim_best);
+    r->studies = scar_calloc(ctx, nt, sizeof *r->studies);
+    r->loso_pred = scar_calloc(ctx, nt, sizeof *r->loso_pred);
+    r->loso_best = scar_calloc(ctx, nt * NPAR, sizeof *r->loso_best);
+    double *u = scar_calloc(ctx, nd * NPAR, sizeof *u);
+    double *beta = scar_calloc(ctx, nt * MAXTERMS, sizeof *beta);
+    if (!r->design || !r->y || !r->emu_rms || !r->pred_prior || !r->pred_best || !r->sim_best ||
+        !r->studies || !r->loso_pred || !r->loso_best || !u || !beta) {
+        free(u);
+        free(beta);
+        st = SCAR_ENOMEM;
+        goto done;
+    }
+    double u0[NPAR];
+    for (size_t i = 0; i < NPAR; i++) {
+        scar_params_get(base, cal_params[i].name, &r->prior[i]);
+        u0[i] = to_unit(&cal_params[i], r->prior[i]);
+    }
+    latin_hypercube(o->seed, d, nd, u0, u);
+    scar_cohort_opts co;
+    scar_cohort_opts_default(&co);
+    co.patients = o->patients;
+    co.dx_um = o->dx_um;
+    co.seed = o->seed;
+    co.vary_params = false; /* the fit is of the typical patient's parameters */
+    for (size_t p = 0; !st && p < nd; p++) {
+        double *v = r->design + p * NPAR;
+        for (size_t i = 0; i < NPAR; i++)
+            v[i] = p == 0 ? r->prior[i] : to_value(&cal_params[i], u[p * NPAR + i]);
+        scar_log(ctx, SCAR_LOG_INFO, "calibrate: design point %zu of %zu", p + 1, nd);
+        st = simulate_targets(ctx, table, base, v, &co, arms, narms, r->targets, nt, r->y + p * nt);
+    }
+    /* the emulators */
+    emu_kind kind = (int)nd >= emu_terms(EMU_QUADRATIC, d) + 3 ? EMU_QUADRATIC
+                    : (int)nd >= emu_terms(EMU_SQUARES, d) + 2 ? EMU_SQUARES
+                                                                : EMU_LINEAR;
+    r->terms = emu_terms(kind, d);
+    double *yt = scar_calloc(ctx, nd, sizeof *yt);
+    if (!yt && !st)
+        st = SCAR_ENOMEM;
+    for (size_t i = 0; !st && i < nt; i++) {
+        for (size_t p = 0; p < nd; p++)
+            yt[p] = r->y[p * nt + i];
+        if (!emu_fit(kind, d, u, yt, (int)nd, -1, beta + i * MAXTERMS)) {
+            st = SCAR_RAISE(ctx, SCAR_EINTERNAL, "emulator fit failed for target %zu", i);
+            break;
+        }
+        /* leave-one-point-out error: how far to trust the emulator */
+        double e2 = 0, bl[MAXTERMS];
+        for (size_t p = 0; p < nd; p++) {
+            if (!emu_fit(kind, d, u, yt, (int)nd, (int)p, bl))
+                continue;
+            double e = emu_eval(kind, d, bl, u + p * NPAR) - yt[p];
+            e2 += e * e;
+        }
+        r->emu_rms[i] = sqrt(e2 / (double)nd);
+    }
+    free(yt);
+    objective ob = {kind, d, nt, r->targets, beta, NULL, table};
+    double ub[NPAR];
+    if (!st)
+        st = minimise(ctx, &ob, u, nd, ub, &r->j_best);
+    if (!st) {
+        for (size_t i = 0; i < NPAR; i++)
+            r->best[i] = to_value(&cal_params[i], ub[i]);
+        r->j_prior = objective_at(&ob, u0);
+        for (size_t i = 0; i < nt; i++) {
+            r->pred_prior[i] = emu_eval(kind, d, beta + i * MAXTERMS, u0);
+            r->pred_best[i] = emu_eval(kind, d, beta + i * MAXTERMS, ub);
+        }
+        /* leave one study out */
+        for (size_t i = 0; i < nt; i++) {
+            const char *sid = table->arms[r->targets[i].arm].study_id;
+            bool seen = false;
+            for (size_t k = 0; k < r->ns; k++)
+                seen |= strcmp(r->studies[k], sid) == 0;
+            if (!seen)
+                r->studies[r->ns++] = sid;
+        }
+        for (size_t k = 0; !st && k < r->ns; k++) {
+            objective ol = ob;
+            ol.exclude = r->studies[k];
+            double ul[NPAR], jl;
+            if ((st = minimise(ctx, &ol, u, nd, ul, &jl)))
+                break;
+            for (size_t i = 0; i < NPAR; i++)
+                r->loso_best[k * NPAR + i] = to_value(&cal_params[i], ul[i]);
+            for (size_t i = 0; i < nt; i++)
+                if (excluded(&ol, i))
+                    r->loso_pred[i] = emu_eval(kind, d, beta + i * MAXTERMS, ul);
+        }
+    }
+    /* the optimum, simulated */
+    if (!st) {
+        scar_log(ctx, SCAR_LOG_INFO, "calibrate: checking the optimum by simulation");
+        st = simulate_targets(ctx, table, base, r->best, &co, arms, narms, r->targets, nt,
+                              r->sim_best);
+    }
+    if (!st) {
+        double j = 0;
+        for (size_t i = 0; i < nt; i++) {
+            double z = (r->sim_best[i] - r->targets[i].observed) / r->targets[i].scale;
+            j += r->targets[i].weight * z * z;
+        }
+        r->j_sim_best = j;
+    }
+    free(u);
+    free(beta);
+done:
+    free(arms);
+    if (st) {
+        scar_cal_result_destroy(&r);
+        return st;
+    }
+    r->seconds = scar_now_s() - t0;
+    *out = r;
+    return SCAR_OK;
+}

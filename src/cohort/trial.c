@@ -1,0 +1,134 @@
+/*
+ * trial.c — the replay of a trials table: each arm planned, its patients
+ * simulated, gathered and summarised (trial.h).
+ *
+ * Patients are numbered across the whole replay (arm by arm, then patient);
+ * patient g is simulated by rank g mod size.  Every patient's row is written
+ * by exactly one rank and is zero on the others, so the sum over ranks
+ * reproduces the single-process numbers exactly, in the same order.
+ */
+#include "trial.h"
+
+#include "core.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+void scar_trial_result_destroy(scar_trial_result **pr)
+{
+    if (!pr || !*pr)
+        return;
+    scar_trial_result *r = *pr;
+    free(r->plans);
+    free(r->sums);
+    free(r->patients);
+    free(r);
+    *pr = NULL;
+}
+
+bool scar_trial_selected(const size_t *only, size_t nonly, size_t a)
+{
+    if (nonly == 0)
+        return true;
+    for (size_t k = 0; k < nonly; k++)
+        if (only[k] == a)
+            return true;
+    return false;
+}
+
+scar_status scar_trial_run(scar_ctx *ctx, const scar_trial_table *table, const scar_params *p,
+                           const scar_cohort_opts *o, const size_t *only, size_t nonly,
+                           scar_trial_result **out)
+{
+    *out = NULL;
+    if (o->patients < 1 || o->patients > 100000)
+        return SCAR_RAISE_AT(ctx, SCAR_EUSAGE, NULL, 0, 0, "--patients",
+                             "expected 1 to 100000 patients per arm, found %d", o->patients);
+    double t0 = scar_now_s();
+    scar_trial_result *r = scar_calloc(ctx, 1, sizeof *r);
+    if (!r)
+        return SCAR_ENOMEM;
+    r->table = table;
+    r->opts = *o;
+    r->params = p;
+    r->ranks = scar_dist_size();
+    size_t na = table->n, np = (size_t)o->patients;
+    size_t nrow = na * np * SCAR_PAT_NVAL;
+    r->plans = scar_calloc(ctx, na ? na : 1, sizeof *r->plans);
+    r->sums = scar_calloc(ctx, na ? na : 1, sizeof *r->sums);
+    r->patients = scar_calloc(ctx, nrow ? nrow : 1, sizeof *r->patients);
+    if (!r->plans || !r->sums || !r->patients) {
+        scar_trial_result_destroy(&r);
+        return SCAR_ENOMEM;
+    }
+    size_t total = 0;
+    for (size_t a = 0; a < na; a++) {
+        scar_arm_plan_make(&table->arms[a], p, &r->plans[a]);
+        if (!scar_trial_selected(only, nonly, a)) {
+            r->plans[a].simulate = false;
+            r->plans[a].why_not = "not selected (--study)";
+        }
+        if (r->plans[a].simulate)
+            total += np;
+    }
+    /* Blinding is a property of the study's assessment: when one arm's row
+     * says its raters were blinded, the study's other arms were rated the
+     * same way (Alam 2014's control side). */
+    for (size_t a = 0; a < na; a++)
+        for (size_t b = 0; b < na && !r->plans[a].blinded; b++)
+            if (r->plans[b].blinded && table->arms[a].study_id && table->arms[b].study_id &&
+                strcmp(table->arms[a].study_id, table->arms[b].study_id) == 0)
+                r->plans[a].blinded = true;
+    int rank = scar_dist_rank(), size = scar_dist_size();
+    scar_status st = SCAR_OK;
+    size_t g = 0, done = 0;
+    char label[160];
+    for (size_t a = 0; a < na && !st; a++) {
+        if (!r->plans[a].simulate)
+            continue;
+        const scar_trial_arm *arm = &table->arms[a];
+        snprintf(label, sizeof label, "%s: %s", arm->study_id, arm->arm);
+        for (size_t i = 0; i < np && !st; i++, g++) {
+            double *row = r->patients + (a * np + i) * SCAR_PAT_NVAL;
+            if ((int)(g % (size_t)size) != rank) {
+                memset(row, 0, SCAR_PAT_NVAL * sizeof *row);
+                continue;
+            }
+            st = scar_patient_simulate(ctx, arm, a, &r->plans[a], p, o, (int)i, row);
+            done += (size_t)size;
+            scar_progress(ctx, label, total ? (double)(done < total ? done : total) / (double)total
+                                            : 1.0);
+        }
+    }
+    /* A failure on one rank must not leave the others waiting in the sum:
+     * the status travels with the rows. */
+    double flag = st ? 1.0 : 0.0;
+    if (size > 1) {
+        scar_status st2 = scar_dist_sum(ctx, &flag, 1);
+        if (!st && st2)
+            st = st2;
+        if (!st && flag > 0)
+            st = SCAR_RAISE(ctx, SCAR_EINTERNAL, "a patient simulation failed on another rank");
+        if (!st)
+            st = scar_dist_sum(ctx, r->patients, nrow);
+    }
+    if (st) {
+        scar_trial_result_destroy(&r);
+        return st;
+    }
+    for (size_t a = 0; a < na; a++) {
+        if (!r->plans[a].simulate) {
+            scar_arm_summarize(&table->arms[a], &r->plans[a], NULL, 0, &r->sums[a]);
+            continue;
+        }
+        const double *rows = r->patients + a * np * SCAR_PAT_NVAL;
+        scar_arm_summarize(&table->arms[a], &r->plans[a], rows, (int)np, &r->sums[a]);
+        for (size_t i = 0; i < np; i++)
+            r->patient_seconds += rows[i * SCAR_PAT_NVAL + SCAR_PAT_SECONDS];
+    }
+    r->seconds = scar_now_s() - t0;
+    *out = r;
+    return SCAR_OK;
+}

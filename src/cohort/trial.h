@@ -1,0 +1,45 @@
+/*
+ * trial.h — a virtual replay of published trial arms: every arm of a trials
+ * table planned, its virtual patients simulated (spread over MPI ranks when
+ * run under mpirun), gathered in patient order and summarised (cohort layer;
+ * docs/trial.md).
+ */
+#ifndef SCAR_TRIAL_H
+#define SCAR_TRIAL_H
+
+#include "cohort.h"
+
+typedef struct scar_trial_result {
+    const scar_trial_table *table;
+    scar_cohort_opts opts;
+    const scar_params *params;  /* the base set the patients vary around */
+    scar_arm_plan *plans;       /* one per arm of the table */
+    scar_arm_summary *sums;     /* one per arm (n = 0 when not simulated) */
+    /* patients of arm a: patients + (a * opts.patients) * SCAR_PAT_NVAL */
+    double *patients;
+    int ranks;                  /* MPI ranks that computed it (1 without MPI) */
+    double seconds;             /* wall time */
+    double patient_seconds;     /* summed simulation time of all patients */
+} scar_trial_result;
+
+/* Runs every arm (only the arms whose row index is listed in `only` when
+ * nonly > 0).  The progress callback of ctx sees (arm label, fraction). */
+scar_status scar_trial_run(scar_ctx *ctx, const scar_trial_table *table, const scar_params *p,
+                           const scar_cohort_opts *o, const size_t *only, size_t nonly,
+                           scar_trial_result **out);
+void scar_trial_result_destroy(scar_trial_result **r);
+/* Whether row a is among the nonly rows of only (every row when nonly == 0). */
+bool scar_trial_selected(const size_t *only, size_t nonly, size_t a);
+
+/* MPI (distribute.c): without mpirun, or built without Open MPI, one rank. */
+int scar_dist_rank(void);
+int scar_dist_size(void);
+/* Sums v[0..n) over ranks in place, the same on every rank.  Each value is
+ * computed by exactly one rank and is 0 elsewhere, so the sum is exact and
+ * independent of the number of ranks. */
+scar_status scar_dist_sum(scar_ctx *ctx, double *v, size_t n);
+/* Starts and stops MPI when the process was started by mpirun. */
+void scar_dist_init(int *argc, char ***argv);
+void scar_dist_finalize(void);
+
+#endif /* SCAR_TRIAL_H */

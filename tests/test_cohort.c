@@ -1,0 +1,321 @@
+/*
+ * test_cohort.c — virtual patients and trial replay (cohort layer): how arms
+ * are planned from their rows, faces matched to the published severity, the
+ * arithmetic of an arm's summary, determinism of a patient, an untreated
+ * control that does not change, and the calibration emulator's pieces.
+ */
+#include "testutil.h"
+
+#include "calibrate.h"
+#include "trial.h"
+
+#include <math.h>
+
+#define assert_near(a, b, eps)                                                  \
+    do {                                                                        \
+        double a_ = (a), b_ = (b);                                              \
+        if (!(fabs(a_ - b_) <= (eps)))                                          \
+            fail_msg("%s = %.17g, expected %.17g", #a, a_, b_);                \
+    } while (0)
+
+static scar_trial_table *table;
+static scar_params *params;
+
+static int setup(void **state)
+{
+    (void)state;
+    scar_ctx *ctx = scar_ctx_create();
+    int rc = scar_trials_read(ctx, "data/evidence/trials.csv", &table) == SCAR_OK &&
+                     scar_params_create(ctx, &params) == SCAR_OK
+                 ? 0
+                 : -1;
+    scar_ctx_destroy(&ctx);
+    return rc;
+}
+
+static int teardown(void **state)
+{
+    (void)state;
+    scar_trial_table_destroy(&table);
+    scar_params_destroy(&params);
+    return 0;
+}
+
+static size_t find_arm(const char *study, const char *arm_fragment)
+{
+    for (size_t a = 0; a < table->n; a++)
+        if (strcmp(table->arms[a].study_id, study) == 0 &&
+            (!arm_fragment || strstr(table->arms[a].arm, arm_fragment)))
+            return a;
+    fail_msg("no arm %s / %s", study, arm_fragment ? arm_fragment : "");
+    return 0;
+}
+
+static bool assumed(const scar_arm_plan *p, const char *fragment)
+{
+    for (int k = 0; k < p->nassumed; k++)
+        if (strstr(p->assumed[k], fragment))
+            return true;
+    return false;
+}
+
+static void plans_follow_the_rows(void **state)
+{
+    (void)state;
+    scar_arm_plan p;
+    /* Dogra: roller, 5 sessions 4 weeks apart, GB quantitative, no needle */
+    scar_arm_plan_make(&table->arms[find_arm("Dogra2014", NULL)], params, &p);
+    assert_true(p.simulate);
+    assert_false(p.untreated);
+    assert_int_equal(p.scale, SCAR_SCALE_GB_QUANTITATIVE);
+    assert_int_equal(p.protocol.device.kind, SCAR_DEV_ROLLER);
+    assert_int_equal(p.protocol.sessions, 5);
+    assert_near(p.protocol.interval_days, 28.0, 1e-12);
+    assert_near(p.protocol.follow_up_days, 28.0, 1e-12);
+    assert_near(p.protocol.device.needle_mm, 1.5, 1e-12);
+    assert_true(assumed(&p, "needle length not reported"));
+    assert_near(p.gbq_mean, 11.73, 1e-12);
+    assert_int_equal(p.fitz_lo, 4);
+    assert_int_equal(p.fitz_hi, 5);
+    /* Leheta's TCA CROSS arm: no needling, with a peel: cannot be simulated */
+    scar_arm_plan_make(&table->arms[find_arm("Leheta2011", "TCA")], params, &p);
+    assert_false(p.simulate);
+    assert_non_null(p.why_not);
+    /* Alam's control side: untreated, no sessions */
+    scar_arm_plan_make(&table->arms[find_arm("Alam2014", "control")], params, &p);
+    assert_true(p.simulate);
+    assert_true(p.untreated);
+    assert_int_equal(p.protocol.sessions, 0);
+    /* blinding from the row's text: Alam's treated side says "blinded raters" */
+    scar_arm_plan_make(&table->arms[find_arm("Alam2014", "randomized")], params, &p);
+    assert_true(p.blinded);
+    scar_arm_plan_make(&table->arms[find_arm("Leheta2011", "PCI")], params, &p);
+    assert_false(p.blinded);
+    /* Afra's tazarotene comparator: run as untreated skin, and says so */
+    scar_arm_plan_make(&table->arms[find_arm("Afra2019", "tazarotene")], params, &p);
+    assert_true(p.untreated);
+    assert_true(assumed(&p, "untreated"));
+    /* Cachafeiro's needling arm has no device: a roller, stated */
+    scar_arm_plan_make(&table->arms[find_arm("Cachafeiro2016", "microneedling")], params, &p);
+    assert_int_equal(p.protocol.device.kind, SCAR_DEV_ROLLER);
+    assert_true(assumed(&p, "device not reported"));
+    /* Chandrashekar: RF, qualitative scale with a grade range in the severity */
+    scar_arm_plan_make(&table->arms[find_arm("Chandrashekar2014", NULL)], params, &p);
+    assert_int_equal(p.protocol.device.kind, SCAR_DEV_RF_MICRONEEDLE);
+    assert_int_equal(p.scale, SCAR_SCALE_GB_QUALITATIVE);
+    assert_int_equal(p.grade_lo, 3);
+    assert_int_equal(p.grade_hi, 4);
+    /* Garg: subcision and a TCA peel with the needling */
+    scar_arm_plan_make(&table->arms[find_arm("GargBaveja2014", NULL)], params, &p);
+    assert_true(p.protocol.adjunct[SCAR_ADJ_SUBCISION]);
+    assert_true(p.protocol.adjunct[SCAR_ADJ_PEEL_TCA]);
+    /* Bhargava names its scar types: only those are in the patch */
+    scar_arm_plan_make(&table->arms[find_arm("Bhargava2019", NULL)], params, &p);
+    assert_true(p.types[SCAR_TYPE_ROLLING] && p.types[SCAR_TYPE_BOXCAR] &&
+                p.types[SCAR_TYPE_ICEPICK]);
+    assert_false(p.types[SCAR_TYPE_HYPERTROPHIC]);
+    /* SohagMN reports ECCA */
+    scar_arm_plan_make(&table->arms[find_arm("SohagMN", NULL)], params, &p);
+    assert_int_equal(p.scale, SCAR_SCALE_GB_QUALITATIVE); /* "Goodman-Baron qualitative + ECCA" */
+}
+
+/* Faces are drawn to the arm's published baseline. */
+static void faces_match_published_severity(void **state)
+{
+    (void)state;
+    scar_cohort_opts o;
+    scar_cohort_opts_default(&o);
+    scar_arm_plan p;
+    size_t a = find_arm("Dogra2014", NULL);
+    scar_arm_plan_make(&table->arms[a], params, &p);
+    double s = 0, s2 = 0;
+    const int n = 200;
+    for (int i = 0; i < n; i++) {
+        scar_grade g;
+        int ns;
+        scar_patient_face_baseline(&p, &o, a, i, &g, &ns);
+        assert_true(ns >= 1);
+        s += g.gb_quantitative;
+        s2 += (double)g.gb_quantitative * g.gb_quantitative;
+    }
+    double mean = s / n, sd = sqrt(s2 / n - mean * mean);
+    /* published 11.73 +- 3.12 */
+    assert_true(fabs(mean - 11.73) < 1.0);
+    assert_true(sd > 1.5 && sd < 5.0);
+    /* the Vietnamese cohort: qualitative grade 3.29 +- 0.59 */
+    a = find_arm("VietnamMN", NULL);
+    scar_arm_plan_make(&table->arms[a], params, &p);
+    assert_int_equal(p.scale, SCAR_SCALE_GB_QUALITATIVE);
+    s = 0;
+    for (int i = 0; i < n; i++) {
+        scar_grade g;
+        int ns;
+        scar_patient_face_baseline(&p, &o, a, i, &g, &ns);
+        assert_true(g.gb_qualitative >= 2 && g.gb_qualitative <= 4);
+        s += g.gb_qualitative;
+    }
+    assert_true(fabs(s / n - 3.29) < 0.25);
+    /* a different seed draws different faces, the same seed the same */
+    scar_grade g1, g2, g3;
+    int n1, n2, n3;
+    scar_patient_face_baseline(&p, &o, a, 5, &g1, &n1);
+    scar_patient_face_baseline(&p, &o, a, 5, &g2, &n2);
+    assert_int_equal(n1, n2);
+    assert_int_equal(g1.ecca, g2.ecca);
+    o.seed = 99;
+    int differ = 0;
+    for (int i = 0; i < 10; i++) {
+        scar_patient_face_baseline(&p, &o, a, i, &g3, &n3);
+        o.seed = 1;
+        scar_patient_face_baseline(&p, &o, a, i, &g1, &n1);
+        o.seed = 99;
+        differ += n1 != n3;
+    }
+    assert_true(differ > 0);
+}
+
+/* The summary's arithmetic on hand-made patients. */
+static void summary_arithmetic(void **state)
+{
+    (void)state;
+    scar_trial_arm arm = table->arms[find_arm("Dogra2014", NULL)];
+    scar_arm_plan p;
+    scar_arm_plan_make(&arm, params, &p);
+    double rows[3 * SCAR_PAT_NVAL];
+    memset(rows, 0, sizeof rows);
+    const double b[3] = {10, 12, 14}, a[3] = {5, 9, 14};
+    const double g0[3] = {3, 3, 4}, g1[3] = {2, 3, 2};
+    for (int i = 0; i < 3; i++) {
+        double *r = rows + i * SCAR_PAT_NVAL;
+        r[SCAR_PAT_GBQ0] = b[i];
+        r[SCAR_PAT_GBQ1] = a[i];
+        r[SCAR_PAT_GRADE0] = g0[i];
+        r[SCAR_PAT_GRADE1] = g1[i];
+        r[SCAR_PAT_VOL0] = 2;
+        r[SCAR_PAT_VOL1] = 1;
+        r[SCAR_PAT_ERYTHEMA_DAYS] = 1.0 + i;
+    }
+    scar_arm_summary s;
+    scar_arm_summarize(&arm, &p, rows, 3, &s);
+    /* group means 12 -> 9.333: 22.22 % */
+    assert_near(s.improvement_pct, 100.0 * (1.0 - 28.0 / 36.0), 1e-9);
+    assert_near(s.before_mean, 12.0, 1e-12);
+    /* per patient 50, 25, 0: sd 25 */
+    assert_near(s.sd_pct, 25.0, 1e-9);
+    double half = 1.96 * 25.0 * sqrt(1.0 / 36 + 1.0 / 3);
+    assert_near(s.ci95[1] - s.ci95[0], 2 * half, 1e-9);
+    /* responders: one grade or more better: patients 1 and 3 */
+    assert_near(s.responder_pct, 200.0 / 3.0, 1e-9);
+    /* quartile bands: 50 is fair (26-50), 25 and 0 are poor */
+    assert_near(s.fair_pct, 100.0 / 3.0, 1e-9);
+    assert_near(s.poor_pct, 200.0 / 3.0, 1e-9);
+    assert_near(s.excellent_pct, 0.0, 1e-12);
+    assert_near(s.volume_improvement_pct, 50.0, 1e-9);
+    assert_near(s.erythema_days, 2.0, 1e-12);
+    assert_near(s.published_improvement_pct, 44.6, 1e-12);
+    /* from the means when the row has no percentage */
+    arm.mean_improvement_pct = NAN;
+    scar_arm_summarize(&arm, &p, rows, 3, &s);
+    assert_near(s.published_improvement_pct, 100.0 * (1.0 - 6.5 / 11.73), 1e-9);
+}
+
+/* A short course on one patient: the same numbers twice and for 1 and 2
+ * threads; an untreated control does not change. */
+static void patients_are_deterministic_and_controls_stay(void **state)
+{
+    (void)state;
+    scar_ctx *ctx = scar_ctx_create();
+    scar_cohort_opts o;
+    scar_cohort_opts_default(&o);
+    o.dx_um = 150;
+    size_t a = find_arm("Dogra2014", NULL);
+    scar_arm_plan p;
+    scar_arm_plan_make(&table->arms[a], params, &p);
+    p.protocol.sessions = 1;
+    p.protocol.follow_up_days = 14;
+    double r1[SCAR_PAT_NVAL], r2[SCAR_PAT_NVAL];
+    scar_ctx_set_threads(ctx, 1);
+    assert_int_equal(scar_patient_simulate(ctx, &table->arms[a], a, &p, params, &o, 3, r1),
+                     SCAR_OK);
+    scar_ctx_set_threads(ctx, 2);
+    assert_int_equal(scar_patient_simulate(ctx, &table->arms[a], a, &p, params, &o, 3, r2),
+                     SCAR_OK);
+    for (int k = 0; k < SCAR_PAT_NVAL; k++) {
+        if (k == SCAR_PAT_SECONDS)
+            continue;
+        if (isnan(r1[k])) {
+            assert_true(isnan(r2[k]));
+            continue;
+        }
+        assert_true(r1[k] == r2[k]);
+    }
+    assert_true(r1[SCAR_PAT_GBQ0] > 0);
+    assert_true(r1[SCAR_PAT_GBQ1] <= r1[SCAR_PAT_GBQ0]);
+    assert_true(r1[SCAR_PAT_FITZ] >= 4 && r1[SCAR_PAT_FITZ] <= 5);
+    /* untreated: nothing changes */
+    size_t c = find_arm("Alam2014", "control");
+    scar_arm_plan_make(&table->arms[c], params, &p);
+    p.protocol.follow_up_days = 14;
+    assert_int_equal(scar_patient_simulate(ctx, &table->arms[c], c, &p, params, &o, 0, r1),
+                     SCAR_OK);
+    assert_true(r1[SCAR_PAT_GBQ0] == r1[SCAR_PAT_GBQ1]);
+    assert_true(r1[SCAR_PAT_GRADE0] == r1[SCAR_PAT_GRADE1]);
+    /* homeostasis holds to round-off (the engine's N1 check) */
+    if (!(fabs(r1[SCAR_PAT_VOL1] / r1[SCAR_PAT_VOL0] - 1.0) < 1e-6))
+        fail_msg("untreated volume %.17g -> %.17g", r1[SCAR_PAT_VOL0], r1[SCAR_PAT_VOL1]);
+    for (int t = 0; t < SCAR_TYPE_HYPERTROPHIC; t++)
+        if (fabs(r1[SCAR_PAT_DEPTH_RESP + t]) >= 1e-6)
+            fail_msg("untreated %d: depth response %g", t, r1[SCAR_PAT_DEPTH_RESP + t]);
+    scar_ctx_destroy(&ctx);
+}
+
+/* A bad row count or patient count is refused by the replay. */
+static void replay_refuses_bad_options(void **state)
+{
+    (void)state;
+    scar_ctx *ctx = scar_ctx_create();
+    scar_cohort_opts o;
+    scar_cohort_opts_default(&o);
+    o.patients = 0;
+    scar_trial_result *r = NULL;
+    assert_int_equal(scar_trial_run(ctx, table, params, &o, NULL, 0, &r), SCAR_EUSAGE);
+    assert_null(r);
+    tu_assert_err_has(ctx, "--patients");
+    scar_cal_opts co;
+    scar_cal_opts_default(&co);
+    co.design = 2;
+    scar_cal_result *cr = NULL;
+    assert_int_equal(scar_calibrate(ctx, table, params, &co, NULL, 0, &cr), SCAR_EUSAGE);
+    assert_null(cr);
+    scar_ctx_destroy(&ctx);
+}
+
+/* Every calibrated parameter is a real row, and its searched interval lies
+ * inside the row's range. */
+static void calibrated_parameters_are_in_range(void **state)
+{
+    (void)state;
+    for (size_t i = 0; i < scar_cal_param_count(); i++) {
+        const scar_cal_param *c = scar_cal_param_at(i);
+        int row = scar_params_find(c->name);
+        assert_true(row >= 0);
+        scar_param_info info;
+        assert_true(scar_params_info(params, (size_t)row, &info));
+        assert_true(c->lo >= info.lo && c->hi <= info.hi);
+        assert_true(info.value >= c->lo && info.value <= c->hi);
+    }
+    assert_null(scar_cal_param_at(scar_cal_param_count()));
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(plans_follow_the_rows),
+        cmocka_unit_test(faces_match_published_severity),
+        cmocka_unit_test(summary_arithmetic),
+        cmocka_unit_test(patients_are_deterministic_and_controls_stay),
+        cmocka_unit_test(replay_refuses_bad_options),
+        cmocka_unit_test(calibrated_parameters_are_in_range),
+    };
+    return cmocka_run_group_tests(tests, setup, teardown);
+}
