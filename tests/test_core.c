@@ -19,6 +19,13 @@ static void error_format_names_place(void **state)
     assert_string_equal(tu_errmsg(ctx), "a.gsf:3:7: XRes: expected a positive integer, found -4");
     SCAR_RAISE(ctx, SCAR_EIO, "disk\nfull");
     assert_string_equal(tu_errmsg(ctx), "disk full");
+    /* a file name or field taken from input cannot break the line either */
+    SCAR_RAISE_AT(ctx, SCAR_EINPUT, "evil\nname.csv", 2, 1, "col\r\numn", "expected x, found y");
+    assert_string_equal(tu_errmsg(ctx), "evil name.csv:2:1: col  umn: expected x, found y");
+    scar_ctx_clear_error(ctx);
+    SCAR_RAISE(ctx, SCAR_EINPUT, "bad");
+    scar_error_set_file(ctx, "two\nlines.json");
+    assert_string_equal(tu_errmsg(ctx), "two lines.json: bad");
     assert_int_equal(scar_status_exit_code(SCAR_EIO), 1);
     assert_int_equal(scar_status_exit_code(SCAR_ENOMEM), 1);
     assert_int_equal(scar_status_exit_code(SCAR_EUSAGE), 2);

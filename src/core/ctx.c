@@ -89,6 +89,15 @@ void scar_strlcpy(char *dst, const char *src, size_t n)
     dst[len] = '\0';
 }
 
+/* An error is one line: fold any line break a message, a file name or a
+ * field picked up from its input. */
+static void one_line(char *s)
+{
+    for (; *s; s++)
+        if (*s == '\n' || *s == '\r')
+            *s = ' ';
+}
+
 static void vraise(scar_ctx *ctx, scar_status st, const char *src_file, int src_line,
                    const char *fmt, va_list ap)
 {
@@ -98,10 +107,7 @@ static void vraise(scar_ctx *ctx, scar_status st, const char *src_file, int src_
     e->src_file = src_file;
     e->src_line = src_line;
     vsnprintf(e->message, sizeof e->message, fmt, ap);
-    /* An error is one line: fold any newline a message picked up. */
-    for (char *p = e->message; *p; p++)
-        if (*p == '\n' || *p == '\r')
-            *p = ' ';
+    one_line(e->message);
 }
 
 scar_status scar_raise(scar_ctx *ctx, scar_status st, const char *src_file,
@@ -126,13 +132,17 @@ scar_status scar_raise_at(scar_ctx *ctx, scar_status st, const char *src_file,
     ctx->err.line = line;
     ctx->err.col = col;
     scar_strlcpy(ctx->err.field, field, sizeof ctx->err.field);
+    one_line(ctx->err.file);
+    one_line(ctx->err.field);
     return st;
 }
 
 void scar_error_set_file(scar_ctx *ctx, const char *file)
 {
-    if (ctx->err.file[0] == '\0')
+    if (ctx->err.file[0] == '\0') {
         scar_strlcpy(ctx->err.file, file, sizeof ctx->err.file);
+        one_line(ctx->err.file);
+    }
 }
 
 size_t scar_error_format(const scar_error *e, char *buf, size_t n)
