@@ -307,6 +307,62 @@ static void calibrated_parameters_are_in_range(void **state)
     assert_null(scar_cal_param_at(scar_cal_param_count()));
 }
 
+/* Combination contrasts pair arms of one study that differ only in their
+ * adjuncts, and say whether the predicted difference points the published
+ * way. */
+static void contrasts_pair_combination_arms(void **state)
+{
+    (void)state;
+    scar_trial_result r = {.table = table};
+    r.plans = calloc(table->n, sizeof *r.plans);
+    r.sums = calloc(table->n, sizeof *r.sums);
+    assert_non_null(r.plans);
+    assert_non_null(r.sums);
+    for (size_t a = 0; a < table->n; a++) {
+        scar_arm_plan_make(&table->arms[a], params, &r.plans[a]);
+        scar_arm_summarize(&table->arms[a], &r.plans[a], NULL, 0, &r.sums[a]);
+    }
+    size_t prp = find_arm("SharmaJPAD", "PRP"), saline = find_arm("SharmaJPAD", "saline");
+    size_t peel = find_arm("PaklaMisiur2021", "peel");
+    r.sums[prp].improvement_pct = 30;
+    r.sums[saline].improvement_pct = 20;
+    scar_trial_contrast c[16];
+    size_t n = scar_trial_contrasts(&r, c, 16);
+    bool sharma = false, pakla = false, chawla = false;
+    for (size_t k = 0; k < n && k < 16; k++) {
+        if (c[k].with == prp) {
+            sharma = true;
+            assert_int_equal(c[k].without, saline);
+            assert_string_equal(c[k].measure, "improvement_pct");
+            /* published 33.4 vs 26.3 (from the grade means) */
+            assert_true(c[k].published_diff > 5 && c[k].published_diff < 10);
+            assert_near(c[k].predicted_diff, 10.0, 1e-12);
+            assert_int_equal(c[k].agree, 1);
+        }
+        if (c[k].with == peel) {
+            pakla = true;
+            /* the MN-alone arm reports no number: direction unknown */
+            assert_int_equal(c[k].agree, -1);
+        }
+        if (strcmp(table->arms[c[k].with].study_id, "Chawla2014") == 0) {
+            chawla = true;
+            assert_string_equal(c[k].measure, "excellent_pct");
+            assert_true(c[k].published_diff > 0); /* PRP 18.5 against vitamin C 7 */
+        }
+        /* never an untreated arm or a pair across studies */
+        assert_string_equal(table->arms[c[k].with].study_id, table->arms[c[k].without].study_id);
+    }
+    assert_true(sharma && pakla && chawla);
+    /* the predicted difference flips: disagreement */
+    r.sums[prp].improvement_pct = 10;
+    n = scar_trial_contrasts(&r, c, 16);
+    for (size_t k = 0; k < n && k < 16; k++)
+        if (c[k].with == prp)
+            assert_int_equal(c[k].agree, 0);
+    free(r.plans);
+    free(r.sums);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -316,6 +372,7 @@ int main(void)
         cmocka_unit_test(patients_are_deterministic_and_controls_stay),
         cmocka_unit_test(replay_refuses_bad_options),
         cmocka_unit_test(calibrated_parameters_are_in_range),
+        cmocka_unit_test(contrasts_pair_combination_arms),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

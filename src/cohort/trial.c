@@ -132,3 +132,64 @@ scar_status scar_trial_run(scar_ctx *ctx, const scar_trial_table *table, const s
     *out = r;
     return SCAR_OK;
 }
+
+/* Protocols equal but for their adjuncts. */
+static bool same_but_adjuncts(const scar_protocol *a, const scar_protocol *b)
+{
+    return a->device.kind == b->device.kind && a->device.needle_mm == b->device.needle_mm &&
+           a->sessions == b->sessions && a->interval_days == b->interval_days &&
+           a->follow_up_days == b->follow_up_days;
+}
+
+static int nadjuncts(const scar_protocol *p)
+{
+    int n = 0;
+    for (int k = 0; k < SCAR_ADJ_COUNT; k++)
+        n += p->adjunct[k];
+    return n;
+}
+
+size_t scar_trial_contrasts(const scar_trial_result *r, scar_trial_contrast *out, size_t max)
+{
+    size_t n = 0;
+    const scar_trial_table *t = r->table;
+    for (size_t a = 0; a < t->n; a++)
+        for (size_t b = a + 1; b < t->n; b++) {
+            const scar_arm_plan *pa = &r->plans[a], *pb = &r->plans[b];
+            if (!pa->simulate || !pb->simulate || pa->untreated || pb->untreated ||
+                strcmp(t->arms[a].study_id, t->arms[b].study_id) != 0 ||
+                !same_but_adjuncts(&pa->protocol, &pb->protocol) ||
+                memcmp(pa->protocol.adjunct, pb->protocol.adjunct,
+                       sizeof pa->protocol.adjunct) == 0)
+                continue;
+            /* "with" has more adjuncts; equal counts (PRP against vitamin C)
+             * keep the table's order */
+            bool swap = nadjuncts(&pb->protocol) > nadjuncts(&pa->protocol);
+            size_t w = swap ? b : a, o = swap ? a : b;
+            const scar_trial_arm *aw = &t->arms[w], *ao = &t->arms[o];
+            const scar_arm_summary *sw = &r->sums[w], *so = &r->sums[o];
+            scar_trial_contrast c = {w, o, "improvement_pct", NAN, NAN, -1};
+            if (isfinite(sw->published_improvement_pct) && isfinite(so->published_improvement_pct)) {
+                c.published_diff = sw->published_improvement_pct - so->published_improvement_pct;
+                c.predicted_diff = sw->improvement_pct - so->improvement_pct;
+            } else if (isfinite(aw->responder_pct) && isfinite(ao->responder_pct)) {
+                c.measure = "responder_pct";
+                c.published_diff = aw->responder_pct - ao->responder_pct;
+                c.predicted_diff = sw->responder_pct - so->responder_pct;
+            } else if (isfinite(aw->excellent_pct) && isfinite(ao->excellent_pct)) {
+                c.measure = "excellent_pct";
+                c.published_diff = aw->excellent_pct - ao->excellent_pct;
+                c.predicted_diff = sw->excellent_pct - so->excellent_pct;
+            } else {
+                c.predicted_diff = sw->improvement_pct - so->improvement_pct;
+            }
+            if (isfinite(c.published_diff) && isfinite(c.predicted_diff)) {
+                bool zp = fabs(c.published_diff) < 1.0, zq = fabs(c.predicted_diff) < 1.0;
+                c.agree = (zp && zq) || (!zp && !zq && (c.published_diff > 0) == (c.predicted_diff > 0));
+            }
+            if (n < max)
+                out[n] = c;
+            n++;
+        }
+    return n;
+}

@@ -31,6 +31,21 @@ void scar_trial_result_destroy(scar_trial_result **r);
 /* Whether row a is among the nonly rows of only (every row when nonly == 0). */
 bool scar_trial_selected(const size_t *only, size_t nonly, size_t a);
 
+/* A combination contrast: two simulated arms of one study whose protocols
+ * differ only in their adjuncts (PRP against saline, a peel added, ...).
+ * The published difference is taken on the first number both arms report:
+ * improvement, then responder rate, then the "excellent" share. */
+typedef struct scar_trial_contrast {
+    size_t with, without;   /* arm rows: the arm with more adjuncts, the other */
+    const char *measure;    /* "improvement_pct", "responder_pct", "excellent_pct" */
+    double published_diff;  /* with - without; NaN when neither number is reported */
+    double predicted_diff;
+    int agree;              /* 1 same sign (or both within 1 point of 0), 0 not, -1 unknown */
+} scar_trial_contrast;
+
+/* Fills up to max contrasts; returns how many there are. */
+size_t scar_trial_contrasts(const scar_trial_result *r, scar_trial_contrast *out, size_t max);
+
 /* MPI (distribute.c): without mpirun, or built without Open MPI, one rank. */
 int scar_dist_rank(void);
 int scar_dist_size(void);

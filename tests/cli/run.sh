@@ -286,7 +286,7 @@ import csv, json, math, sys
 j = json.load(open(sys.argv[1]))
 assert "sum over targets" in j["objective"]
 names = [p["name"] for p in j["parameters"]]
-assert names == ["a_rho", "a_M", "a_h", "kappa_t"], names
+assert names == ["a_rho", "a_M", "a_h", "tau_e", "kappa_t"], names
 assert len(j["design"]) == 3
 assert {t["study_id"] for t in j["targets"]} == {"Small2020", "Other2021"}
 assert len(j["leave_one_study_out"]) == 2
