@@ -116,13 +116,14 @@ sanitize:
 # linked against it with libFuzzer's main.  fuzz-run starts from the
 # checked-in corpus and writes what it finds to build-fuzz/, never fuzz/.
 FUZZ_DIR     := build-fuzz
-FUZZ_TARGETS := gsf x3p png csv scenario
+FUZZ_TARGETS := gsf x3p png csv scenario trials
 FUZZ_SECONDS ?= 10
 FUZZ_MAXLEN_gsf      := 8192
 FUZZ_MAXLEN_x3p      := 8192
 FUZZ_MAXLEN_png      := 4096
 FUZZ_MAXLEN_csv      := 8192
 FUZZ_MAXLEN_scenario := 4096
+FUZZ_MAXLEN_trials   := 8192
 FUZZ_SAN     := -fsanitize=address,undefined -fno-sanitize-recover=all
 
 fuzz:
