@@ -174,6 +174,33 @@ static void faces_match_published_severity(void **state)
     assert_true(differ > 0);
 }
 
+/* Every patient of every arm gets its patch: three scars drawn at their
+ * largest once did not fit 12 x 12 mm and stopped a whole replay. */
+static void every_patient_gets_a_patch(void **state)
+{
+    (void)state;
+    scar_ctx *ctx = scar_ctx_create();
+    scar_cohort_opts o;
+    scar_cohort_opts_default(&o);
+    int grown = 0;
+    for (size_t a = 0; a < table->n; a++) {
+        scar_arm_plan p;
+        scar_arm_plan_make(&table->arms[a], params, &p);
+        if (!p.simulate)
+            continue;
+        for (int i = 0; i < 12; i++) {
+            scar_heightmap *hm = NULL;
+            if (scar_patient_patch(ctx, &p, &o, a, i, &hm) != SCAR_OK)
+                fail_msg("arm %zu patient %d: %s", a, i, tu_errmsg(ctx));
+            grown += (double)hm->nx * hm->dx_um > 1e3 * o.patch_mm + 1;
+            scar_heightmap_destroy(&hm);
+        }
+    }
+    /* some patches had to grow (the case that used to fail) */
+    assert_true(grown > 0);
+    scar_ctx_destroy(&ctx);
+}
+
 /* The summary's arithmetic on hand-made patients. */
 static void summary_arithmetic(void **state)
 {
@@ -368,6 +395,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(plans_follow_the_rows),
         cmocka_unit_test(faces_match_published_severity),
+        cmocka_unit_test(every_patient_gets_a_patch),
         cmocka_unit_test(summary_arithmetic),
         cmocka_unit_test(patients_are_deterministic_and_controls_stay),
         cmocka_unit_test(replay_refuses_bad_options),

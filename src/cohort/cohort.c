@@ -440,7 +440,10 @@ static void face_make(const scar_arm_plan *plan, scar_rng *r, face *f)
     f->n = best;
 }
 
-/* The patch: one scar of each type of the arm, on a synthetic skin. */
+/* The patch: one scar of each type of the arm, on a synthetic skin.  Three
+ * scars drawn at their largest (an 8 mm rolling scar, a 4 mm boxcar) do not
+ * always fit the patch: then it grows by 2 mm, up to three times, with the
+ * same scars (the seed is kept), so every patient gets its patch. */
 static scar_status patch_make(scar_ctx *ctx, const scar_arm_plan *plan, const scar_cohort_opts *o,
                               uint64_t seed, scar_heightmap **out)
 {
@@ -448,13 +451,21 @@ static scar_status patch_make(scar_ctx *ctx, const scar_arm_plan *plan, const sc
     scar_synth_spec_default(&spec);
     for (int t = 0; t < SCAR_TYPE_COUNT; t++)
         spec.counts[t] = plan->types[t] ? 1 : 0;
-    spec.width_mm = spec.height_mm = o->patch_mm;
     spec.px_um = o->dx_um < 50 ? o->dx_um : 50;
     spec.seed = seed;
-    scar_scar_list truth = {0};
-    scar_status st = scar_synth(ctx, &spec, out, &truth);
-    scar_scar_list_clear(&truth);
-    return st;
+    scar_status st = SCAR_OK;
+    for (int k = 0; k < 4; k++) {
+        spec.width_mm = spec.height_mm = o->patch_mm + 2.0 * k;
+        scar_scar_list truth = {0};
+        st = scar_synth(ctx, &spec, out, &truth);
+        scar_scar_list_clear(&truth);
+        if (st != SCAR_EINPUT)
+            return st;
+        scar_ctx_clear_error(ctx);
+    }
+    return SCAR_RAISE(ctx, SCAR_EINTERNAL,
+                      "no %g mm patch holds the drawn scars of virtual patient seed %llu",
+                      spec.width_mm, (unsigned long long)seed);
 }
 
 static uint64_t patient_key(const scar_cohort_opts *o, size_t arm_row, int index)
@@ -464,6 +475,13 @@ static uint64_t patient_key(const scar_cohort_opts *o, size_t arm_row, int index
     z = (z ^ (z >> 30)) * UINT64_C(0xBF58476D1CE4E5B9);
     z = (z ^ (z >> 27)) * UINT64_C(0x94D049BB133111EB);
     return z ^ (z >> 31);
+}
+
+scar_status scar_patient_patch(scar_ctx *ctx, const scar_arm_plan *plan,
+                               const scar_cohort_opts *o, size_t arm_row, int index,
+                               scar_heightmap **out)
+{
+    return patch_make(ctx, plan, o, patient_key(o, arm_row, index), out);
 }
 
 void scar_patient_face_baseline(const scar_arm_plan *plan, const scar_cohort_opts *o,
@@ -503,7 +521,7 @@ scar_status scar_patient_simulate(scar_ctx *ctx, const scar_trial_arm *arm, size
     scar_status st = o->vary_params ? draw_params(ctx, base, &r, &p) : scar_params_copy(ctx, base, &p);
     if (st)
         goto done;
-    if ((st = patch_make(ctx, plan, o, key, &patch)))
+    if ((st = scar_patient_patch(ctx, plan, o, arm_row, index, &patch)))
         goto done;
     scar_run_spec spec = {.surface = patch, .region = scar_region_find("cheek"),
                           .fitzpatrick = fitz, .age_y = age, .protocol = plan->protocol,

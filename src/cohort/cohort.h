@@ -104,6 +104,12 @@ scar_status scar_patient_simulate(scar_ctx *ctx, const scar_trial_arm *arm, size
                                   const scar_arm_plan *plan, const scar_params *base,
                                   const scar_cohort_opts *o, int index, double *out);
 
+/* The treated patch of patient `index` (a synthetic skin with one scar of
+ * each of the arm's types), as scar_patient_simulate makes it. */
+scar_status scar_patient_patch(scar_ctx *ctx, const scar_arm_plan *plan,
+                               const scar_cohort_opts *o, size_t arm_row, int index,
+                               scar_heightmap **out);
+
 /* The face of patient `index` before treatment, graded: cheap (no
  * simulation), the same face scar_patient_simulate grades. */
 void scar_patient_face_baseline(const scar_arm_plan *plan, const scar_cohort_opts *o,
