@@ -81,6 +81,24 @@ scar_status scar_trial_run(scar_ctx *ctx, const scar_trial_table *table, const s
             if (r->plans[b].blinded && table->arms[a].study_id && table->arms[b].study_id &&
                 strcmp(table->arms[a].study_id, table->arms[b].study_id) == 0)
                 r->plans[a].blinded = true;
+    /* Arms of one study share their virtual patients (common random numbers):
+     * a split-face study's sides are the same people, and between the arms
+     * of a parallel trial the difference is the treatment's, not the draw's.
+     * A patient is keyed by the study's first row. */
+    size_t *key_row = scar_calloc(ctx, na ? na : 1, sizeof *key_row);
+    if (!key_row) {
+        scar_trial_result_destroy(&r);
+        return SCAR_ENOMEM;
+    }
+    for (size_t a = 0; a < na; a++) {
+        key_row[a] = a;
+        for (size_t b = 0; b < a; b++)
+            if (table->arms[a].study_id && table->arms[b].study_id &&
+                strcmp(table->arms[a].study_id, table->arms[b].study_id) == 0) {
+                key_row[a] = b;
+                break;
+            }
+    }
     int rank = scar_dist_rank(), size = scar_dist_size();
     scar_status st = SCAR_OK;
     size_t g = 0, done = 0;
@@ -96,7 +114,7 @@ scar_status scar_trial_run(scar_ctx *ctx, const scar_trial_table *table, const s
                 memset(row, 0, SCAR_PAT_NVAL * sizeof *row);
                 continue;
             }
-            st = scar_patient_simulate(ctx, arm, a, &r->plans[a], p, o, (int)i, row);
+            st = scar_patient_simulate(ctx, arm, key_row[a], &r->plans[a], p, o, (int)i, row);
             done += (size_t)size;
             scar_progress(ctx, label, total ? (double)(done < total ? done : total) / (double)total
                                             : 1.0);
@@ -114,6 +132,7 @@ scar_status scar_trial_run(scar_ctx *ctx, const scar_trial_table *table, const s
         if (!st)
             st = scar_dist_sum(ctx, r->patients, nrow);
     }
+    free(key_row);
     if (st) {
         scar_trial_result_destroy(&r);
         return st;

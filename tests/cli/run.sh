@@ -251,6 +251,15 @@ assert abs(arms[0]["published_improvement_pct"] - 100 * (1 - 8 / 12)) < 0.01
 assert arms[2]["published_responder_pct"] == 90
 assert f["arms"] == j["arms"]
 PY
+  /usr/bin/python3 - "$T/tr1/patients.csv" <<'PY' && ok "trial: arms of one study share their virtual patients" \
+    || bad "trial: arms of one study share their virtual patients"
+import csv, sys
+rows = [r for r in csv.DictReader(open(sys.argv[1])) if r["study_id"] == "Small2020"]
+before = {}
+for r in rows:
+    before.setdefault(r["patient"], set()).add(r["gb_quantitative_before"])
+assert len(rows) == 4 and all(len(v) == 1 for v in before.values()), before
+PY
   for f in trial.json arms.csv patients.csv params.csv report.html forest_improvement.png forest_improvement.svg; do
     [ -s "$T/tr1/$f" ] && ok "trial writes $f" || bad "trial writes $f"
   done
