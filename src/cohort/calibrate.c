@@ -386,7 +386,10 @@ scar_status scar_calibrate(scar_ctx *ctx, const scar_trial_table *table, const s
     size_t na = table->n;
     scar_status st = SCAR_OK;
     size_t *arms = scar_calloc(ctx, na ? na : 1, sizeof *arms);
-    r->targets = scar_calloc(ctx, 2 * na + 2 + 1, sizeof *r->targets);
+    /* at most an improvement, a responder rate and every histology target
+     * per arm (a table may repeat a study's row) */
+    const size_t nhist = sizeof histology / sizeof histology[0];
+    r->targets = scar_calloc(ctx, na * (2 + nhist) + 1, sizeof *r->targets);
     r->prior = scar_calloc(ctx, NPAR, sizeof *r->prior);
     r->best = scar_calloc(ctx, NPAR, sizeof *r->best);
     if (!arms || !r->targets || !r->prior || !r->best) {
@@ -410,7 +413,7 @@ scar_status scar_calibrate(scar_ctx *ctx, const scar_trial_table *table, const s
         if (isfinite(arm->responder_pct))
             r->targets[r->nt++] =
                 (scar_cal_target){a, SCAR_CAL_RESPONDERS, arm->responder_pct, 15.0, 0.5, NULL};
-        for (size_t h = 0; h < sizeof histology / sizeof histology[0]; h++)
+        for (size_t h = 0; h < nhist; h++)
             if (arm->study_id && strcmp(arm->study_id, histology[h].study) == 0)
                 r->targets[r->nt++] = (scar_cal_target){a, histology[h].kind, histology[h].value,
                                                         25.0, 1.0, histology[h].source};
