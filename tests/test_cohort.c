@@ -262,10 +262,10 @@ static void patients_are_deterministic_and_controls_stay(void **state)
     p.protocol.follow_up_days = 14;
     double r1[SCAR_PAT_NVAL], r2[SCAR_PAT_NVAL];
     scar_ctx_set_threads(ctx, 1);
-    assert_int_equal(scar_patient_simulate(ctx, &table->arms[a], a, &p, params, &o, 3, r1),
+    assert_int_equal(scar_patient_simulate(ctx, a, &p, params, &o, 3, r1),
                      SCAR_OK);
     scar_ctx_set_threads(ctx, 2);
-    assert_int_equal(scar_patient_simulate(ctx, &table->arms[a], a, &p, params, &o, 3, r2),
+    assert_int_equal(scar_patient_simulate(ctx, a, &p, params, &o, 3, r2),
                      SCAR_OK);
     for (int k = 0; k < SCAR_PAT_NVAL; k++) {
         if (k == SCAR_PAT_SECONDS)
@@ -283,7 +283,7 @@ static void patients_are_deterministic_and_controls_stay(void **state)
     size_t c = find_arm("Alam2014", "control");
     scar_arm_plan_make(&table->arms[c], params, &p);
     p.protocol.follow_up_days = 14;
-    assert_int_equal(scar_patient_simulate(ctx, &table->arms[c], c, &p, params, &o, 0, r1),
+    assert_int_equal(scar_patient_simulate(ctx, c, &p, params, &o, 0, r1),
                      SCAR_OK);
     assert_true(r1[SCAR_PAT_GBQ0] == r1[SCAR_PAT_GBQ1]);
     assert_true(r1[SCAR_PAT_GRADE0] == r1[SCAR_PAT_GRADE1]);

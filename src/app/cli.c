@@ -181,6 +181,17 @@ int cli_select_studies(const scar_trial_table *t, const char *list, const char *
     return 0;
 }
 
+int cli_int_option(const char *cmd, int argc, char **argv, int *i, long lo, long hi, int *out)
+{
+    long n;
+    bool has = *i + 1 < argc;
+    if (!has || !cli_parse_long(argv[*i + 1], &n) || n < lo || n > hi)
+        return cli_usage_error(cmd, "option %s: expected %ld to %ld, found '%s'", argv[*i], lo,
+                               hi, has ? argv[*i + 1] : "");
+    *out = (int)n;
+    ++*i;
+    return 0;
+}
 
 int cli_cohort_arg(cli_cohort *k, const char *cmd, int argc, char **argv, int *i)
 {

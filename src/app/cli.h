@@ -54,6 +54,11 @@ bool cli_parse_pair(const char *s, double *a, double *b);
 /* Logs to stderr unless quiet. */
 void cli_log_stderr(void *user, scar_log_level level, const char *msg);
 
+/* The integer value of option argv[*i], which must lie in [lo, hi]: 0 and
+ * *i moved past it, or 2 after a usage error "option --x: expected lo to
+ * hi, found '...'". */
+int cli_int_option(const char *cmd, int argc, char **argv, int *i, long lo, long hi, int *out);
+
 /* The rows of t whose study_id is in the comma-separated list (--study):
  * 0 done (*only malloc'ed), 1 a usage error printed, -1 out of memory. */
 struct scar_trial_table;

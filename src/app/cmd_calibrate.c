@@ -4,7 +4,6 @@
  */
 #include "cli.h"
 
-
 #include "cal_report.h"
 #include "calibrate.h"
 
@@ -44,19 +43,6 @@ static void help(FILE *out)
     cli_common_help(out);
 }
 
-static int parse_int_opt(const char *name, int argc, char **argv, int *i, long lo, long hi,
-                         int *out)
-{
-    long n;
-    bool has = *i + 1 < argc;
-    if (!has || !cli_parse_long(argv[*i + 1], &n) || n < lo || n > hi)
-        return cli_usage_error("calibrate", "option %s: expected %ld to %ld, found '%s'", name, lo,
-                               hi, has ? argv[*i + 1] : "");
-    *out = (int)n;
-    (*i)++;
-    return 0;
-}
-
 int cmd_calibrate(scar_ctx *ctx, int argc, char **argv)
 {
     cli_common c;
@@ -72,10 +58,10 @@ int cmd_calibrate(scar_ctx *ctx, int argc, char **argv)
             continue;
         const char *a = argv[i];
         if (strcmp(a, "--patients") == 0) {
-            if (parse_int_opt(a, argc, argv, &i, 1, 1000, &o.patients))
+            if (cli_int_option("calibrate", argc, argv, &i, 1, 1000, &o.patients))
                 return 2;
         } else if (strcmp(a, "--design") == 0) {
-            if (parse_int_opt(a, argc, argv, &i, 3, 200, &o.design))
+            if (cli_int_option("calibrate", argc, argv, &i, 3, 200, &o.design))
                 return 2;
         } else if (cli_cohort_arg(&k, "calibrate", argc, argv, &i) < 0) {
             return 2;

@@ -9,7 +9,6 @@
 #include "trial.h"
 #include "trial_report.h"
 
-#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -60,13 +59,8 @@ int cmd_trial(scar_ctx *ctx, int argc, char **argv)
             continue;
         const char *a = argv[i];
         if (strcmp(a, "--patients") == 0) {
-            long n;
-            bool has_value = i + 1 < argc;
-            if (!has_value || !cli_parse_long(argv[i + 1], &n) || n < 1 || n > 100000)
-                return cli_usage_error("trial", "option --patients: expected 1 to 100000, "
-                                                "found '%s'", has_value ? argv[i + 1] : "");
-            o.patients = (int)n;
-            i++;
+            if (cli_int_option("trial", argc, argv, &i, 1, 100000, &o.patients))
+                return 2;
         } else if (strcmp(a, "--fixed-params") == 0) {
             o.vary_params = false;
         } else if (cli_cohort_arg(&k, "trial", argc, argv, &i) < 0) {

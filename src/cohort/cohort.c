@@ -484,6 +484,14 @@ scar_status scar_patient_patch(scar_ctx *ctx, const scar_arm_plan *plan,
     return patch_make(ctx, plan, o, patient_key(o, arm_row, index), out);
 }
 
+/* The face of the patient keyed `key`, from its own random stream. */
+static void patient_face(const scar_arm_plan *plan, uint64_t key, face *f)
+{
+    scar_rng rf;
+    scar_rng_init(&rf, key, COHORT_STREAM_FACE);
+    face_make(plan, &rf, f);
+}
+
 void scar_patient_face_baseline(const scar_arm_plan *plan, const scar_cohort_opts *o,
                                 size_t arm_row, int index, scar_grade *g, int *nscars)
 {
@@ -492,19 +500,16 @@ void scar_patient_face_baseline(const scar_arm_plan *plan, const scar_cohort_opt
     *nscars = 0;
     if (!f)
         return;
-    scar_rng rf;
-    scar_rng_init(&rf, patient_key(o, arm_row, index), COHORT_STREAM_FACE);
-    face_make(plan, &rf, f);
+    patient_face(plan, patient_key(o, arm_row, index), f);
     face_grade(f, g);
     *nscars = f->n;
     free(f);
 }
 
-scar_status scar_patient_simulate(scar_ctx *ctx, const scar_trial_arm *arm, size_t arm_row,
-                                  const scar_arm_plan *plan, const scar_params *base,
-                                  const scar_cohort_opts *o, int index, double *out)
+scar_status scar_patient_simulate(scar_ctx *ctx, size_t arm_row, const scar_arm_plan *plan,
+                                  const scar_params *base, const scar_cohort_opts *o, int index,
+                                  double *out)
 {
-    (void)arm;
     for (int k = 0; k < SCAR_PAT_NVAL; k++)
         out[k] = NAN;
     uint64_t key = patient_key(o, arm_row, index);
@@ -545,8 +550,10 @@ scar_status scar_patient_simulate(scar_ctx *ctx, const scar_trial_arm *arm, size
             continue;
         double dr = 1.0 - f->depth_after_mm / f->before.depth_mm;
         double vr = f->before.volume_mm3 > 0 ? 1.0 - f->volume_after_mm3 / f->before.volume_mm3 : 0;
-        dresp[t] += dr < 0 ? dr : dr > 1 ? 1 : dr;
-        vresp[t] += vr < 0 ? vr : vr > 1 ? 1 : vr;
+        /* a scar cannot improve by more than all of it; one that deepened
+         * keeps its negative response */
+        dresp[t] += dr > 1 ? 1 : dr;
+        vresp[t] += vr > 1 ? 1 : vr;
         nt[t]++;
     }
     /* A type the scan did not find in the patch takes the mean of the others
@@ -583,9 +590,7 @@ scar_status scar_patient_simulate(scar_ctx *ctx, const scar_trial_arm *arm, size
         st = SCAR_ENOMEM;
         goto done;
     }
-    scar_rng rf;
-    scar_rng_init(&rf, key, COHORT_STREAM_FACE);
-    face_make(plan, &rf, f0);
+    patient_face(plan, key, f0);
     f1->n = 0;
     double vol0 = 0, vol1 = 0;
     for (int k = 0; k < f0->n; k++) {

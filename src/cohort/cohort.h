@@ -100,8 +100,8 @@ const scar_varied_param *scar_cohort_varied_at(size_t i);
 
 /* Simulates patient `index` of the arm in row `arm_row` (a stable key: the
  * arm's position in its table).  out holds SCAR_PAT_NVAL doubles. */
-scar_status scar_patient_simulate(scar_ctx *ctx, const scar_trial_arm *arm, size_t arm_row,
-                                  const scar_arm_plan *plan, const scar_params *base,
+scar_status scar_patient_simulate(scar_ctx *ctx, size_t arm_row, const scar_arm_plan *plan,
+                                  const scar_params *base,
                                   const scar_cohort_opts *o, int index, double *out);
 
 /* The treated patch of patient `index` (a synthetic skin with one scar of

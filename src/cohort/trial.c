@@ -73,14 +73,6 @@ scar_status scar_trial_run(scar_ctx *ctx, const scar_trial_table *table, const s
         if (r->plans[a].simulate)
             total += np;
     }
-    /* Blinding is a property of the study's assessment: when one arm's row
-     * says its raters were blinded, the study's other arms were rated the
-     * same way (Alam 2014's control side). */
-    for (size_t a = 0; a < na; a++)
-        for (size_t b = 0; b < na && !r->plans[a].blinded; b++)
-            if (r->plans[b].blinded && table->arms[a].study_id && table->arms[b].study_id &&
-                strcmp(table->arms[a].study_id, table->arms[b].study_id) == 0)
-                r->plans[a].blinded = true;
     /* Arms of one study share their virtual patients (common random numbers):
      * a split-face study's sides are the same people, and between the arms
      * of a parallel trial the difference is the treatment's, not the draw's.
@@ -99,6 +91,14 @@ scar_status scar_trial_run(scar_ctx *ctx, const scar_trial_table *table, const s
                 break;
             }
     }
+    /* Blinding is a property of the study's assessment: when one arm's row
+     * says its raters were blinded, the study's other arms were rated the
+     * same way (Alam 2014's control side).  Gathered on the study's first
+     * row, then handed back to every arm. */
+    for (size_t a = 0; a < na; a++)
+        r->plans[key_row[a]].blinded |= r->plans[a].blinded;
+    for (size_t a = 0; a < na; a++)
+        r->plans[a].blinded = r->plans[key_row[a]].blinded;
     int rank = scar_dist_rank(), size = scar_dist_size();
     scar_status st = SCAR_OK;
     size_t g = 0, done = 0;
@@ -114,7 +114,7 @@ scar_status scar_trial_run(scar_ctx *ctx, const scar_trial_table *table, const s
                 memset(row, 0, SCAR_PAT_NVAL * sizeof *row);
                 continue;
             }
-            st = scar_patient_simulate(ctx, arm, key_row[a], &r->plans[a], p, o, (int)i, row);
+            st = scar_patient_simulate(ctx, key_row[a], &r->plans[a], p, o, (int)i, row);
             done += (size_t)size;
             scar_progress(ctx, label, total ? (double)(done < total ? done : total) / (double)total
                                             : 1.0);
