@@ -32,7 +32,7 @@ CFLAGS   += -std=c11 $(OPT) $(WARN) $(WERROR) -fopenmp $(SAN) \
 LDLIBS   += $(shell pkg-config --libs $(PKGS) 2>/dev/null) $(MPI_LIBS) -lm
 LDFLAGS  += -fopenmp $(SAN)
 
-LAYERS   := core surface tissue device heal course cohort report
+LAYERS   := core surface tissue device heal course cohort plan report
 LAYER_INC := $(foreach l,$(LAYERS),-Isrc/$(l))
 LIB_SRC  := $(foreach l,$(LAYERS),$(sort $(wildcard src/$(l)/*.c)))
 APP_SRC  := $(sort $(wildcard src/app/*.c))
@@ -67,7 +67,15 @@ $(GEN_PARAMS): data/model/parameters.csv scripts/gen_params.py
 	@$(if $(Q),echo "  GEN     $@")
 	$(Q)python3 scripts/gen_params.py $< $@
 
-$(BUILD)/obj/%.o: %.c | $(GEN_HASH) $(GEN_PARAMS)
+# The evidence table compiled in, so `plan` cites trial arms with no data
+# file at run time.
+GEN_TRIALS := $(BUILD)/gen/scar_trials_csv.h
+$(GEN_TRIALS): data/evidence/trials.csv scripts/gen_embed.py
+	@mkdir -p $(dir $@)
+	@$(if $(Q),echo "  GEN     $@")
+	$(Q)python3 scripts/gen_embed.py $< scar_trials_csv $@
+
+$(BUILD)/obj/%.o: %.c | $(GEN_HASH) $(GEN_PARAMS) $(GEN_TRIALS)
 	@mkdir -p $(dir $@)
 	@$(if $(Q),echo "  CC      $<")
 	$(Q)$(CC) $(CPPFLAGS) $(LAYER_INC) $(CFLAGS) -MMD -MP -c $< -o $@
@@ -116,7 +124,7 @@ sanitize:
 # linked against it with libFuzzer's main.  fuzz-run starts from the
 # checked-in corpus and writes what it finds to build-fuzz/, never fuzz/.
 FUZZ_DIR     := build-fuzz
-FUZZ_TARGETS := gsf x3p png csv scenario trials
+FUZZ_TARGETS := gsf x3p png csv scenario trials patient
 FUZZ_SECONDS ?= 10
 FUZZ_MAXLEN_gsf      := 8192
 FUZZ_MAXLEN_x3p      := 8192
@@ -124,6 +132,7 @@ FUZZ_MAXLEN_png      := 4096
 FUZZ_MAXLEN_csv      := 8192
 FUZZ_MAXLEN_scenario := 4096
 FUZZ_MAXLEN_trials   := 8192
+FUZZ_MAXLEN_patient  := 4096
 FUZZ_SAN     := -fsanitize=address,undefined -fno-sanitize-recover=all
 
 fuzz:

@@ -15,30 +15,10 @@
 
 int LLVMFuzzerInitialize(int *argc, char ***argv);
 
-static char dir[64], skin[96], json_name[96], yaml_name[96];
-
-static void cleanup(void)
-{
-    unlink(skin);
-    rmdir(dir);
-}
-
 int LLVMFuzzerInitialize(int *argc, char ***argv)
 {
     (void)argc, (void)argv;
-    const char *tmp = getenv("TMPDIR");
-    snprintf(dir, sizeof dir, "%s/scarsim-fuzz-XXXXXX",
-             tmp && *tmp && strlen(tmp) < 32 ? tmp : "/tmp");
-    if (!mkdtemp(dir))
-        fz_die("setup", "mkdtemp failed");
-    snprintf(skin, sizeof skin, "%s/measured_skin.gsf", dir);
-    snprintf(json_name, sizeof json_name, "%s/fuzz.json", dir);
-    snprintf(yaml_name, sizeof yaml_name, "%s/fuzz.yaml", dir);
-    FILE *f = fopen(skin, "wb");
-    if (!f)
-        fz_die("setup", "cannot create the skin file");
-    fclose(f);
-    atexit(cleanup);
+    fz_scratch_init();
     return 0;
 }
 
@@ -68,7 +48,7 @@ static void parse(const uint8_t *data, size_t size, const char *name, const char
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-    parse(data, size, json_name, "scenario (json)");
-    parse(data, size, yaml_name, "scenario (yaml)");
+    parse(data, size, fz_json_name, "scenario (json)");
+    parse(data, size, fz_yaml_name, "scenario (yaml)");
     return 0;
 }

@@ -77,4 +77,39 @@ static inline const char *tu_errmsg(const scar_ctx *ctx)
             fail_msg("error \"%s\" lacks \"%s\"", m_, (frag));                  \
     } while (0)
 
+/* One run of the code under an allocation-failure test: makes what it makes
+ * with ctx, checks that a failed run left nothing (its out-pointers NULL),
+ * frees what a good run made, and returns the status.  `which` picks one of
+ * several inputs. */
+typedef scar_status (*tu_alloc_run)(scar_ctx *ctx, int which);
+
+/* For each input `which` in [0, n): runs run(ctx, which) with the k-th
+ * allocation failing, for k = 1, 2, ... until a run gets through without
+ * reaching the injected failure; that run must end with done(which)
+ * (SCAR_OK, or SCAR_EINPUT for an input refused late), every earlier one
+ * with SCAR_ENOMEM, and each input must allocate more than min_allocs times.
+ * Needs core.h (the context's countdown). */
+#define tu_alloc_failures(run, n, done, min_allocs)                              \
+    do {                                                                        \
+        for (int which_ = 0; which_ < (n); which_++) {                          \
+            long k_ = 1;                                                        \
+            for (;; k_++) {                                                     \
+                scar_ctx *ctx_ = scar_ctx_create();                             \
+                scar_ctx_fail_alloc_after(ctx_, k_);                            \
+                scar_status st_ = (run)(ctx_, which_);                          \
+                if (st_ == (done)(which_) && ctx_->alloc_countdown > 0) {       \
+                    /* the injected failure was never reached */                \
+                    scar_ctx_destroy(&ctx_);                                    \
+                    break;                                                      \
+                }                                                               \
+                if (st_ != SCAR_ENOMEM)                                         \
+                    fail_msg("input %d, allocation %ld: status %d (%s)", which_, \
+                             k_, (int)st_, tu_errmsg(ctx_));                    \
+                scar_ctx_destroy(&ctx_);                                        \
+                assert_true(k_ < 100000);                                       \
+            }                                                                   \
+            assert_true(k_ > (min_allocs)); /* the runs did allocate */         \
+        }                                                                       \
+    } while (0)
+
 #endif

@@ -95,6 +95,7 @@ int cmd_synth(scar_ctx *ctx, int argc, char **argv);
 int cmd_scan(scar_ctx *ctx, int argc, char **argv);
 int cmd_demo(scar_ctx *ctx, int argc, char **argv);
 int cmd_trial(scar_ctx *ctx, int argc, char **argv);
+int cmd_plan(scar_ctx *ctx, int argc, char **argv);
 int cmd_calibrate(scar_ctx *ctx, int argc, char **argv);
 int cmd_bench(scar_ctx *ctx, int argc, char **argv);
 int cmd_verify(scar_ctx *ctx, int argc, char **argv);

@@ -15,6 +15,8 @@ static const cli_command commands[] = {
     {"synth", "make a synthetic skin surface with known scars", cmd_synth},
     {"scan", "find, measure, classify and grade the scars on a skin surface", cmd_scan},
     {"verify", "check the healing engine against exact results", cmd_verify},
+    {"plan", "screen a patient and plan a course, with the report a patient can read",
+     cmd_plan},
     {"trial", "replay published trial arms with virtual patients", cmd_trial},
     {"calibrate", "fit the model's calibration knobs to published trials", cmd_calibrate},
     {"bench", "the kernels' throughput and the machine's memory bandwidth", cmd_bench},

@@ -37,7 +37,9 @@ enum {
  * counts raters found per subject (Kang 2016, morphology.md §2). */
 #define FACE_SCARS_LO 16
 #define FACE_SCARS_HI 40
-#define FACE_SCARS_MAX 120
+/* The longest face drawn to a severity target (a patient's own face may
+ * hold up to SCAR_FACE_MAX_SCARS). */
+#define FACE_DRAW_MAX 120
 /* A face: both cheeks, temples and chin, about 150 cm^2 (estimate); the
  * qualitative grade's area rule is a fraction of it. */
 #define FACE_AREA_MM2 15000.0
@@ -206,6 +208,7 @@ void scar_arm_plan_make(const scar_trial_arm *a, const scar_params *p, scar_arm_
 {
     memset(out, 0, sizeof *out);
     out->gbq_mean = out->gbq_sd = out->grade_mean = out->grade_sd = NAN;
+    out->age_y = NAN;
     out->scale = scale_of(a->scale);
     /* Blinded assessment is what the row says about its raters ("2 blinded
      * raters", "observer-blinded"), not the design: an RCT may be rated
@@ -310,6 +313,21 @@ void scar_arm_plan_make(const scar_trial_arm *a, const scar_params *p, scar_arm_
 #undef ASSUME
 }
 
+void scar_arm_plan_for_patient(const scar_protocol *pr, int fitzpatrick, double age_y,
+                               const bool types[SCAR_TYPE_COUNT], scar_arm_plan *out)
+{
+    memset(out, 0, sizeof *out);
+    out->gbq_mean = out->gbq_sd = out->grade_mean = out->grade_sd = NAN;
+    out->simulate = true;
+    out->protocol = *pr;
+    out->untreated = pr->sessions == 0;
+    out->scale = SCAR_SCALE_GB_QUANTITATIVE;
+    out->fitz_lo = out->fitz_hi = fitzpatrick;
+    out->age_y = age_y;
+    for (int t = 0; t < SCAR_TYPE_COUNT; t++)
+        out->types[t] = types[t];
+}
+
 /* ------------------------------------------------------------------------ */
 /* one patient                                                              */
 /* ------------------------------------------------------------------------ */
@@ -357,7 +375,7 @@ static scar_status draw_params(scar_ctx *ctx, const scar_params *base, scar_rng 
 
 /* The face: scars drawn one at a time until the severity target is met. */
 typedef struct face {
-    scar_scar s[FACE_SCARS_MAX];
+    scar_scar s[SCAR_FACE_MAX_SCARS];
     int n;
 } face;
 
@@ -390,6 +408,21 @@ static void face_grade(const face *f, scar_grade *g)
  * length chosen. */
 static void face_make(const scar_arm_plan *plan, scar_rng *r, face *f)
 {
+    if (plan->face_scars) {
+        f->n = plan->nface_scars < SCAR_FACE_MAX_SCARS ? plan->nface_scars : SCAR_FACE_MAX_SCARS;
+        memcpy(f->s, plan->face_scars, (size_t)f->n * sizeof f->s[0]);
+        return;
+    }
+    if (plan->face_by_counts) {
+        f->n = 0;
+        for (int t = 0; t < SCAR_TYPE_COUNT; t++)
+            for (int k = 0; k < plan->face_counts[t] && f->n < SCAR_FACE_MAX_SCARS; k++) {
+                synth_scar sc;
+                synth_scar_draw(r, (scar_type)t, k, &sc);
+                synth_scar_truth(&sc, &f->s[f->n++]);
+            }
+        return;
+    }
     enum { BY_COUNT, BY_SCORE, BY_GRADE } mode = BY_COUNT;
     double target = 0;
     if (isfinite(plan->gbq_mean)) {
@@ -409,7 +442,7 @@ static void face_make(const scar_arm_plan *plan, scar_rng *r, face *f)
     int kdraw[SCAR_TYPE_COUNT] = {0};
     int best = 1;
     double best_err = INFINITY;
-    for (int k = 0; k < FACE_SCARS_MAX; k++) {
+    for (int k = 0; k < FACE_DRAW_MAX; k++) {
         scar_type t = draw_type(r, plan->types);
         synth_scar sc;
         synth_scar_draw(r, t, kdraw[t]++, &sc);
@@ -517,6 +550,8 @@ scar_status scar_patient_simulate(scar_ctx *ctx, size_t arm_row, const scar_arm_
     scar_rng_init(&r, key, COHORT_STREAM_PATIENT);
     int fitz = plan->fitz_lo + (int)floor(scar_rng_uniform(&r) * (plan->fitz_hi - plan->fitz_lo + 1));
     double age = scar_rng_range(&r, AGE_LO, AGE_HI);
+    if (isfinite(plan->age_y))
+        age = plan->age_y; /* drawn all the same: the stream stays aligned */
     out[SCAR_PAT_FITZ] = fitz;
     out[SCAR_PAT_AGE] = age;
 
@@ -546,7 +581,9 @@ scar_status scar_patient_simulate(scar_ctx *ctx, size_t arm_row, const scar_arm_
     for (size_t k = 0; k < res->nscars; k++) {
         const scar_followed *f = &res->scars[k];
         int t = (int)f->before.type;
-        if (t == SCAR_TYPE_HYPERTROPHIC || !(f->before.depth_mm > 0))
+        /* a raised scar's "depth" is its height; it counts only when the
+         * plan treats raised scars */
+        if ((t == SCAR_TYPE_HYPERTROPHIC && !plan->types[t]) || !(f->before.depth_mm > 0))
             continue;
         double dr = 1.0 - f->depth_after_mm / f->before.depth_mm;
         double vr = f->before.volume_mm3 > 0 ? 1.0 - f->volume_after_mm3 / f->before.volume_mm3 : 0;
@@ -556,14 +593,16 @@ scar_status scar_patient_simulate(scar_ctx *ctx, size_t arm_row, const scar_arm_
         vresp[t] += vr > 1 ? 1 : vr;
         nt[t]++;
     }
-    /* A type the scan did not find in the patch takes the mean of the others
-     * found (none found: no change). */
+    /* A depressed type the scan did not find in the patch takes the mean of
+     * the other depressed types found (none found: no change). */
     double dsum = 0, vsum = 0;
     int nfound = 0;
     for (int t = 0; t < SCAR_TYPE_COUNT; t++)
         if (nt[t]) {
             dresp[t] /= nt[t];
             vresp[t] /= nt[t];
+            if (t == SCAR_TYPE_HYPERTROPHIC)
+                continue;
             dsum += dresp[t];
             vsum += vresp[t];
             nfound++;
@@ -573,7 +612,9 @@ scar_status scar_patient_simulate(scar_ctx *ctx, size_t arm_row, const scar_arm_
             out[SCAR_PAT_DEPTH_RESP + t] = out[SCAR_PAT_VOL_RESP + t] = NAN;
             continue;
         }
-        if (!nt[t]) {
+        if (!nt[t] && t == SCAR_TYPE_HYPERTROPHIC) {
+            dresp[t] = vresp[t] = 0; /* not like a depression: no change assumed */
+        } else if (!nt[t]) {
             dresp[t] = nfound ? dsum / nfound : 0;
             vresp[t] = nfound ? vsum / nfound : 0;
         }

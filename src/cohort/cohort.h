@@ -52,11 +52,31 @@ typedef struct scar_arm_plan {
     /* the defaults taken, as one readable line each (static strings) */
     const char *assumed[8];
     int nassumed;
+    /* Age of every patient; NaN: drawn per patient (18-40 years). */
+    double age_y;
+    /* A face given rather than drawn to a severity target (one patient's
+     * cohort, plan layer): face_counts scars of each type with dimensions
+     * drawn per virtual patient, or exactly the nface_scars of face_scars (a
+     * measured skin; not owned). */
+    bool face_by_counts;
+    int face_counts[SCAR_TYPE_COUNT];
+    const scar_scar *face_scars;
+    int nface_scars;
 } scar_arm_plan;
+
+/* The most scars a virtual face holds. */
+#define SCAR_FACE_MAX_SCARS 480
 
 /* Plans an arm from its row (never fails: an arm that cannot be run has
  * simulate == false and the reason). */
 void scar_arm_plan_make(const scar_trial_arm *a, const scar_params *p, scar_arm_plan *out);
+
+/* The plan of one patient's cohort under protocol pr: the patient's skin
+ * type and age for every virtual patient, the given scar types in the patch
+ * (hypertrophic included), graded on the Goodman-Baron quantitative scale.
+ * The caller sets the face (face_by_counts or face_scars). */
+void scar_arm_plan_for_patient(const scar_protocol *pr, int fitzpatrick, double age_y,
+                               const bool types[SCAR_TYPE_COUNT], scar_arm_plan *out);
 
 /* One simulated patient: flat doubles, so that ranks can gather them. */
 enum {

@@ -12,6 +12,7 @@
 #include "core.h"
 
 #include <math.h>
+#include <omp.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -36,6 +37,124 @@ bool scar_trial_selected(const size_t *only, size_t nonly, size_t a)
         if (only[k] == a)
             return true;
     return false;
+}
+
+/* One thread's context: errors stay apart, kernels run on one thread. */
+static scar_ctx *thread_ctx(const scar_ctx *parent)
+{
+    scar_ctx *c = scar_ctx_create();
+    if (c) {
+        scar_ctx_set_threads(c, 1);
+        scar_ctx_set_seed(c, scar_ctx_seed(parent));
+    }
+    return c;
+}
+
+scar_status scar_cohort_simulate(scar_ctx *ctx, const scar_arm_plan *plans, const size_t *key_row,
+                                 size_t nplans, int patients, const scar_params *p,
+                                 const scar_cohort_opts *o, scar_cohort_label_fn label,
+                                 void *label_user, double *rows)
+{
+    size_t np = (size_t)patients;
+    int rank = scar_dist_rank(), size = scar_dist_size();
+    /* This rank's tasks: patient g (numbered across plans) is rank g mod
+     * size's; the other rows are zero for the sum. */
+    size_t *task = scar_calloc(ctx, nplans * np + 1, sizeof *task);
+    if (!task)
+        return SCAR_ENOMEM;
+    size_t ntask = 0, total = 0, g = 0;
+    for (size_t a = 0; a < nplans; a++) {
+        if (!plans[a].simulate)
+            continue;
+        total += np;
+        for (size_t i = 0; i < np; i++, g++) {
+            if ((int)(g % (size_t)size) == rank)
+                task[ntask++] = a * np + i;
+            else
+                memset(rows + (a * np + i) * SCAR_PAT_NVAL, 0, SCAR_PAT_NVAL * sizeof *rows);
+        }
+    }
+    /* Patients run side by side, one per thread, each on one thread: a
+     * patch is a small grid, on which the kernels' own threads spend more
+     * time meeting at barriers than computing (docs/trial.md, "Threads").
+     * A patient's numbers do not depend on which thread runs it. */
+    int nth = scar_ctx_threads(ctx) > 0 ? scar_ctx_threads(ctx) : omp_get_max_threads();
+    if (nth > (int)ntask)
+        nth = ntask ? (int)ntask : 1;
+    scar_ctx **tc = scar_calloc(ctx, (size_t)nth, sizeof *tc);
+    scar_status *tst = scar_calloc(ctx, ntask + 1, sizeof *tst);
+    size_t *fail_task = scar_calloc(ctx, (size_t)nth, sizeof *fail_task);
+    scar_status st = tc && tst && fail_task ? SCAR_OK : SCAR_ENOMEM;
+    for (int k = 0; fail_task && k < nth; k++)
+        fail_task[k] = SIZE_MAX;
+    for (int k = 0; k < nth && !st; k++)
+        if (!(tc[k] = thread_ctx(ctx)))
+            st = SCAR_RAISE(ctx, SCAR_ENOMEM, "out of memory for a thread's context");
+    size_t done = 0;
+    volatile int failed = st != SCAR_OK;
+#pragma omp parallel for schedule(dynamic, 1) num_threads(nth)
+    for (size_t t = 0; t < ntask; t++) {
+        if (failed)
+            continue;
+        size_t a = task[t] / np, i = task[t] % np;
+        scar_ctx *c = tc[omp_get_thread_num()];
+        tst[t] = scar_patient_simulate(c, key_row ? key_row[a] : 0, &plans[a], p, o, (int)i,
+                                       rows + task[t] * SCAR_PAT_NVAL);
+        if (tst[t]) {
+            fail_task[omp_get_thread_num()] = t;
+            failed = 1;
+            continue;
+        }
+#pragma omp critical(scar_cohort_progress)
+        {
+            char text[160] = "virtual patients";
+            if (label)
+                label(label_user, a, text, sizeof text);
+            done += (size_t)size;
+            scar_progress(ctx, text, total ? (double)(done < total ? done : total) / (double)total
+                                           : 1.0);
+        }
+    }
+    /* A thread stops at its first failure, so its context holds that
+     * failure's error; the one of the earliest failed task is reported. */
+    for (size_t t = 0; t < ntask && !st; t++)
+        if (tst[t]) {
+            for (int k = 0; k < nth; k++)
+                if (fail_task[k] == t) {
+                    ctx->err = tc[k]->err;
+                    break;
+                }
+            st = tst[t];
+        }
+    for (int k = 0; tc && k < nth; k++)
+        scar_ctx_destroy(&tc[k]);
+    free(tc);
+    free(tst);
+    free(fail_task);
+    free(task);
+    /* A failure on one rank must not leave the others waiting in the sum:
+     * the status travels with the rows. */
+    double flag = st ? 1.0 : 0.0;
+    if (size > 1) {
+        scar_status st2 = scar_dist_sum(ctx, &flag, 1);
+        if (!st && st2)
+            st = st2;
+        if (!st && flag > 0)
+            st = SCAR_RAISE(ctx, SCAR_EINTERNAL, "a patient simulation failed on another rank");
+        if (!st)
+            st = scar_dist_sum(ctx, rows, nplans * np * SCAR_PAT_NVAL);
+    }
+    return st;
+}
+
+typedef struct trial_label_ctx {
+    const scar_trial_table *table;
+} trial_label_ctx;
+
+static void trial_label(void *user, size_t a, char *buf, size_t n)
+{
+    const scar_trial_arm *arm = &((trial_label_ctx *)user)->table->arms[a];
+    snprintf(buf, n, "%s: %s", arm->study_id, arm->arm);
 }
 
 scar_status scar_trial_run(scar_ctx *ctx, const scar_trial_table *table, const scar_params *p,
@@ -63,15 +182,12 @@ scar_status scar_trial_run(scar_ctx *ctx, const scar_trial_table *table, const s
         scar_trial_result_destroy(&r);
         return SCAR_ENOMEM;
     }
-    size_t total = 0;
     for (size_t a = 0; a < na; a++) {
         scar_arm_plan_make(&table->arms[a], p, &r->plans[a]);
         if (!scar_trial_selected(only, nonly, a)) {
             r->plans[a].simulate = false;
             r->plans[a].why_not = "not selected (--study)";
         }
-        if (r->plans[a].simulate)
-            total += np;
     }
     /* Arms of one study share their virtual patients (common random numbers):
      * a split-face study's sides are the same people, and between the arms
@@ -99,39 +215,9 @@ scar_status scar_trial_run(scar_ctx *ctx, const scar_trial_table *table, const s
         r->plans[key_row[a]].blinded |= r->plans[a].blinded;
     for (size_t a = 0; a < na; a++)
         r->plans[a].blinded = r->plans[key_row[a]].blinded;
-    int rank = scar_dist_rank(), size = scar_dist_size();
-    scar_status st = SCAR_OK;
-    size_t g = 0, done = 0;
-    char label[160];
-    for (size_t a = 0; a < na && !st; a++) {
-        if (!r->plans[a].simulate)
-            continue;
-        const scar_trial_arm *arm = &table->arms[a];
-        snprintf(label, sizeof label, "%s: %s", arm->study_id, arm->arm);
-        for (size_t i = 0; i < np && !st; i++, g++) {
-            double *row = r->patients + (a * np + i) * SCAR_PAT_NVAL;
-            if ((int)(g % (size_t)size) != rank) {
-                memset(row, 0, SCAR_PAT_NVAL * sizeof *row);
-                continue;
-            }
-            st = scar_patient_simulate(ctx, key_row[a], &r->plans[a], p, o, (int)i, row);
-            done += (size_t)size;
-            scar_progress(ctx, label, total ? (double)(done < total ? done : total) / (double)total
-                                            : 1.0);
-        }
-    }
-    /* A failure on one rank must not leave the others waiting in the sum:
-     * the status travels with the rows. */
-    double flag = st ? 1.0 : 0.0;
-    if (size > 1) {
-        scar_status st2 = scar_dist_sum(ctx, &flag, 1);
-        if (!st && st2)
-            st = st2;
-        if (!st && flag > 0)
-            st = SCAR_RAISE(ctx, SCAR_EINTERNAL, "a patient simulation failed on another rank");
-        if (!st)
-            st = scar_dist_sum(ctx, r->patients, nrow);
-    }
+    trial_label_ctx lc = {table};
+    scar_status st = scar_cohort_simulate(ctx, r->plans, key_row, na, o->patients, p, o,
+                                          trial_label, &lc, r->patients);
     free(key_row);
     if (st) {
         scar_trial_result_destroy(&r);

@@ -22,6 +22,19 @@ typedef struct scar_trial_result {
     double patient_seconds;     /* summed simulation time of all patients */
 } scar_trial_result;
 
+/* Names the progress task of plan k into buf. */
+typedef void (*scar_cohort_label_fn)(void *user, size_t k, char *buf, size_t n);
+
+/* Simulates `patients` virtual patients of each plan whose simulate flag is
+ * set, into rows (plan k's patient i at rows + (k * patients + i) *
+ * SCAR_PAT_NVAL), spread over MPI ranks and gathered in that order: the
+ * same numbers for any number of ranks.  Plan k's patients are keyed by
+ * key_row[k] (NULL: all by 0, so every plan sees the same patients). */
+scar_status scar_cohort_simulate(scar_ctx *ctx, const scar_arm_plan *plans, const size_t *key_row,
+                                 size_t nplans, int patients, const scar_params *p,
+                                 const scar_cohort_opts *o, scar_cohort_label_fn label,
+                                 void *label_user, double *rows);
+
 /* Runs every arm (only the arms whose row index is listed in `only` when
  * nonly > 0).  The progress callback of ctx sees (arm label, fraction). */
 scar_status scar_trial_run(scar_ctx *ctx, const scar_trial_table *table, const scar_params *p,

@@ -55,3 +55,31 @@ json_t *scar_json_provenance(const scar_ctx *ctx)
     return json_pack("{s:s, s:s, s:I}", "version", SCAR_VERSION, "git", SCAR_GIT_HASH,
                      "seed", (json_int_t)scar_ctx_seed(ctx));
 }
+
+json_t *scar_json_str(const char *s)
+{
+    return s ? json_string(s) : json_null();
+}
+
+void scar_jb_put(scar_jb *b, json_t *o, const char *key, json_t *v)
+{
+    if (!o) {
+        json_decref(v);
+        b->ok = false;
+        return;
+    }
+    /* json_object_set_new takes v even when it fails */
+    if (!v || json_object_set_new(o, key, v))
+        b->ok = false;
+}
+
+void scar_jb_push(scar_jb *b, json_t *arr, json_t *v)
+{
+    if (!arr) {
+        json_decref(v);
+        b->ok = false;
+        return;
+    }
+    if (!v || json_array_append_new(arr, v))
+        b->ok = false;
+}

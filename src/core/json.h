@@ -19,4 +19,17 @@ json_t *scar_json_real(double v, int digits);
 /* {"version", "git", ...} provenance block recorded in every output. */
 json_t *scar_json_provenance(const scar_ctx *ctx);
 
+/* A JSON string, or null for NULL. */
+json_t *scar_json_str(const char *s);
+
+/* Building a document: any value that could not be made (memory) or set
+ * marks the build failed, and it is reported once at the end.  put and push
+ * take ownership of v (NULL marks the build failed). */
+typedef struct scar_jb {
+    bool ok;
+} scar_jb;
+
+void scar_jb_put(scar_jb *b, json_t *o, const char *key, json_t *v);
+void scar_jb_push(scar_jb *b, json_t *arr, json_t *v);
+
 #endif /* SCAR_JSON_H */

@@ -18,6 +18,13 @@
 #include <string.h>
 
 #define DRPEN "https://drpen.net/blogs/how-it-works/needle-depth-guide"
+#define ISO_SPRING                                                                                 \
+    "Spring et al., JAMA Dermatol 2017;153(8):802-9 doi:10.1001/jamadermatol.2017.2077 "           \
+    "(abstract). Microneedling not named in the retrieved abstract text."
+#define ISO_LABEL                                                                                  \
+    "https://projectlead.health/clinical-corner/what-do-you-tell-your-patients-about-"             \
+    "microneedling-while-on-isotretinoin/ (quotes label); same page states consensus now finds "   \
+    "little scarring risk for microneedling"
 
 static const scar_se_row rows[SCAR_SE_REF_COUNT] = {
     [SCAR_SE_DOWNTIME_DEPTH] = {"downtime by needle depth: 0.2-0.5 mm / 0.8-1.5 mm / 2.0-3.0 mm",
@@ -171,6 +178,63 @@ static const scar_se_row rows[SCAR_SE_REF_COUNT] = {
                               "https://microneedlingbeforeafter.com/es/blog",
                               "https://microneedlingbeforeafter.com/es/blog", .v = {{1.0, 1.0}},
                               .nv = 1},
+    /* contraindications: all but the isotretinoin rows and the trial's
+     * exclusions come from clinic lists, and the population cell says so */
+    [SCAR_SE_ISO_CONSENSUS] =
+        {"isotretinoin: delay before procedures", "contraindication",
+         "insufficient evidence to delay manual dermabrasion, superficial chemical peels, "
+         "cutaneous surgery, laser hair removal, fractional ablative/non-ablative laser; "
+         "mechanical dermabrasion and fully ablative laser not recommended",
+         "consensus statement", "systematic review: 32 publications, 1485 procedures",
+         ISO_SPRING, ISO_SPRING, .nv = 0},
+    [SCAR_SE_ISO_LABEL] = {"isotretinoin: drug label", "contraindication",
+                           "avoid cosmetic procedures to smooth skin (waxing, dermabrasion, "
+                           "laser) while on drug and for at least 6 months after stopping",
+                           "months", "Accutane package insert as quoted", ISO_LABEL, ISO_LABEL,
+                           .v = {{6, 6}}, .nv = 1},
+    [SCAR_SE_ISO_EXPERT] = {"isotretinoin: one expert practice", "contraindication",
+                            "wait ~2 months after stopping isotretinoin", "months",
+                            "expert practice statement cited on scite",
+                            "scite.ai citation statement (secondary)",
+                            "scite.ai citation statement (secondary)", .v = {{2, 2}}, .nv = 1},
+    [SCAR_SE_KELOID] = {"keloid or hypertrophic scarring history", "contraindication",
+                        "contraindicated / caution", "", "clinic lists (not peer reviewed)",
+                        "balancedayspa.com; mailash.com; bypia.com",
+                        "balancedayspa.com; mailash.com; bypia.com", .nv = 0},
+    [SCAR_SE_BLEEDING] = {"bleeding disorders / anticoagulants (warfarin, heparin, aspirin)",
+                          "contraindication", "contraindicated / caution", "",
+                          "clinic lists (not peer reviewed)",
+                          "balancedayspa.com; purelyboutique.com",
+                          "balancedayspa.com; purelyboutique.com", .nv = 0},
+    [SCAR_SE_ECZEMA] = {"eczema, psoriasis, rosacea, dermatitis in treatment area",
+                        "contraindication", "contraindicated when active", "",
+                        "clinic lists (not peer reviewed)",
+                        "balancedayspa.com; renewedspiritdayspa.com",
+                        "balancedayspa.com; renewedspiritdayspa.com", .nv = 0},
+    [SCAR_SE_PREGNANCY] = {"pregnancy / breastfeeding", "contraindication",
+                           "contraindicated (precautionary)", "",
+                           "clinic lists (not peer reviewed)",
+                           "balancedayspa.com; purelyboutique.com",
+                           "balancedayspa.com; purelyboutique.com", .nv = 0},
+    [SCAR_SE_IMMUNE] = {"uncontrolled diabetes; immunosuppression; chemo/radiotherapy",
+                        "contraindication", "contraindicated", "",
+                        "clinic lists (not peer reviewed)", "balancedayspa.com",
+                        "balancedayspa.com", .nv = 0},
+    [SCAR_SE_PHOTOSENSITIVITY] =
+        {"exclusion criteria in a trial: photosensitivity, SLE, xeroderma pigmentosum",
+         "contraindication", "excluded", "", "Tirmizi 2021 retrospective study",
+         "10.7759/cureus.12578 (abstract)", "10.7759/cureus.12578 (abstract)", .nv = 0},
+    [SCAR_SE_INTERVAL_MEDIAN] = {"median interval between needling sessions (needling alone)",
+                                 "interval_guideline", "4", "weeks",
+                                 "systematic review of acne-scar studies (Harris 2015)",
+                                 "Harris 2015 IJWD (abstract)", "Harris 2015 IJWD (abstract)",
+                                 .v = {{4, 4}}, .nv = 1},
+    /* preferred 4 weeks, rather than 2 */
+    [SCAR_SE_INTERVAL_PREFERRED] = {"preferred interval", "interval_guideline",
+                                    "4-week rather than 2-week", "weeks", "commentary/review",
+                                    "Minutilli, J Drugs Dermatol 2024;23(3):e79",
+                                    "Minutilli, J Drugs Dermatol 2024;23(3):e79",
+                                    .v = {{4, 4}, {2, 2}}, .nv = 2},
 };
 
 /* Assumption (not in safety.csv, which gives no conditions for tram tracks):
@@ -640,6 +704,22 @@ static const struct {
     {"nose", "the nose", SCAR_SE_PEN_NOSE},
     {"upper_lip", "the upper lip", SCAR_SE_PEN_UPPER_LIP},
 };
+#define NCHARTS (sizeof charts / sizeof charts[0])
+
+/* The index of a region's chart in charts[], NCHARTS when it has none. */
+static size_t chart_of(const char *region)
+{
+    size_t i = 0;
+    while (i < NCHARTS && !(region && strcmp(charts[i].region, region) == 0))
+        i++;
+    return i;
+}
+
+scar_se_ref scar_se_region_chart(const char *region)
+{
+    size_t i = chart_of(region);
+    return i < NCHARTS ? charts[i].ref : SCAR_SE_REF_COUNT;
+}
 
 /* Thin- and thick-skin ranges of a chart row: above the thick-skin range is
  * a warning, above the thin-skin one a caution (scarsim's levels). */
@@ -701,10 +781,8 @@ static void depth(scar_side_effects *se, const scar_protocol *pr, const char *re
     vs_chart(it, dv->needle_mm, SCAR_SE_PEN_SCARRING, "treating facial scars");
     TEXT(it, " Needling studies of acne scars used a median of %g mm.", med->v[0].hi);
     cite(it, SCAR_SE_MEDIAN_NEEDLE);
-    size_t i = 0;
-    while (i < sizeof charts / sizeof charts[0] && strcmp(charts[i].region, region) != 0)
-        i++;
-    if (i < sizeof charts / sizeof charts[0]) {
+    size_t i = chart_of(region);
+    if (i < NCHARTS) {
         it = add(se, "depth_region", 0, SCAR_SE_INFO);
         vs_chart(it, dv->needle_mm, charts[i].ref, charts[i].area);
     } else {

@@ -51,6 +51,18 @@ typedef enum scar_se_ref {
     SCAR_SE_PEN_UPPER_LIP,
     SCAR_SE_HOME_DEPTH,
     SCAR_SE_HOME_CEILING,
+    /* contraindications and intervals (screening, plan/screen.c) */
+    SCAR_SE_ISO_CONSENSUS, /* Spring 2017: no need to delay most procedures */
+    SCAR_SE_ISO_LABEL,     /* the drug label: at least 6 months */
+    SCAR_SE_ISO_EXPERT,    /* one expert: ~2 months */
+    SCAR_SE_KELOID,
+    SCAR_SE_BLEEDING,
+    SCAR_SE_ECZEMA,
+    SCAR_SE_PREGNANCY,
+    SCAR_SE_IMMUNE, /* uncontrolled diabetes; immunosuppression; chemo/radiotherapy */
+    SCAR_SE_PHOTOSENSITIVITY,
+    SCAR_SE_INTERVAL_MEDIAN,
+    SCAR_SE_INTERVAL_PREFERRED,
     SCAR_SE_REF_COUNT
 } scar_se_ref;
 
@@ -77,6 +89,10 @@ typedef struct scar_se_row {
 
 /* The evidence table (SCAR_SE_REF_COUNT rows, indexed by scar_se_ref). */
 const scar_se_row *scar_se_evidence(scar_se_ref ref);
+/* The pen chart's row for a facial region (scar_region names: "cheek",
+ * "chin", "forehead", "nose", "upper_lip"); SCAR_SE_REF_COUNT where the
+ * chart has none (scar_se_evidence gives NULL for it). */
+scar_se_ref scar_se_region_chart(const char *region);
 
 typedef enum scar_se_level { SCAR_SE_INFO = 0, SCAR_SE_CAUTION, SCAR_SE_WARNING } scar_se_level;
 const char *scar_se_level_name(scar_se_level l); /* "info", "caution", "warning" */

@@ -15,6 +15,7 @@
 #define SCAR_SCENARIO_H
 
 #include "course.h"
+#include "doc.h"
 #include "params_api.h"
 
 /* Refused before parsing: a scenario is a page of text. */
@@ -52,5 +53,29 @@ scar_status scar_scenario_parse(scar_ctx *ctx, const char *text, size_t len, con
                                 scar_scenario **out);
 
 void scar_scenario_destroy(scar_scenario **s); /* accepts NULL */
+
+/* Pieces of the schema shared with the patient file of `plan`
+ * (plan/patient.c), which takes the same skin.synth, skin.surface, scar
+ * counts, regions and adjunct lists.  Each refuses at the node with the
+ * field given. */
+/* A mapping of scar types to counts 0..max at field `where`; the types not
+ * listed are 0. */
+scar_status scar_scenario_read_scar_counts(const scar_doc *d, const scar_doc_node *v,
+                                           const char *where, int max, int counts[SCAR_TYPE_COUNT]);
+/* A facial region by name (scar_region_find's names). */
+scar_status scar_scenario_read_region(const scar_doc *d, const scar_doc_node *v, const char *field,
+                                      const scar_region **out);
+/* A list of adjunct names, each at most once; sets on[a] for each one. */
+scar_status scar_scenario_read_adjuncts(const scar_doc *d, const scar_doc_node *v,
+                                        const char *where, bool on[SCAR_ADJ_COUNT]);
+/* A synth mapping at field `where` ("skin.synth") into spec, over
+ * scar_synth_spec_default; the scar types listed are the scars wanted. */
+scar_status scar_scenario_read_synth(const scar_doc *d, const scar_doc_node *v, const char *where,
+                                     scar_synth_spec *spec);
+/* A height-map path, relative to the folder of d's file unless absolute,
+ * that must name a readable regular file of a known format; *out is
+ * allocated (the caller frees it) and NULL on failure. */
+scar_status scar_scenario_read_surface(const scar_doc *d, const scar_doc_node *v, const char *field,
+                                       char **out);
 
 #endif /* SCAR_SCENARIO_H */

@@ -25,7 +25,7 @@ expect_fail() {
 
 # -- usage -------------------------------------------------------------------
 "$S" --help >"$T/out" 2>&1 && grep -q "scan" "$T/out" && ok "help" || bad "help"
-for c in synth scan demo run verify trial calibrate bench; do
+for c in synth scan demo run verify plan trial calibrate bench; do
   "$S" $c --help >"$T/out" 2>&1 && grep -q "Usage: scarsim $c" "$T/out" && ok "$c --help" || bad "$c --help"
 done
 expect_fail "unknown command" 2 "unknown command 'frobnicate'" "$S" frobnicate
@@ -305,6 +305,82 @@ assert [r["symbol"] for r in rows] == names and all("scarsim calibrate" in r["pr
 PY
 else
   bad "calibrate ran: $(cat "$T/err")"
+fi
+
+# -- plan --------------------------------------------------------------------
+expect_fail "plan: no patient file" 2 "expected a patient file" "$S" plan --out "$T/pl"
+expect_fail "plan: no output folder" 2 "expected --out DIR" "$S" plan "$here/../../examples/patients/sarah.json"
+expect_fail "plan: bad --patients" 2 "option --patients" "$S" plan "$here/../../examples/patients/sarah.json" --out "$T/pl" --patients 1
+printf '{ "age": 30, "fitzpatrick": 7, "skin": {"scars": {"boxcar": 2}} }\n' >"$T/bad_patient.json"
+expect_fail "plan: out-of-range field names file, line and column" 2 "bad_patient.json:1:" "$S" plan "$T/bad_patient.json" --out "$T/pl"
+expect_fail "plan: missing patient file" 2 "$T/none.json" "$S" plan "$T/none.json" --out "$T/pl"
+[ ! -e "$T/pl" ] && ok "plan: no output after refusals" || bad "plan: no output after refusals"
+# Not a candidate: a plan document that says why, and no search.
+cat >"$T/acne.json" <<'JSON'
+{ "age": 19, "fitzpatrick": 2, "skin": {"scars": {"boxcar": 3, "icepick": 4}},
+  "history": {"active_acne": true, "isotretinoin_months_ago": 2},
+  "preferences": {"start_date": "2027-01-04"} }
+JSON
+if "$S" plan "$T/acne.json" --out "$T/pl0" --json >"$T/pl0.json" 2>"$T/err"; then
+  /usr/bin/python3 - "$T/pl0.json" <<'PY' && ok "plan: not a candidate, reasons and what to do first" \
+    || bad "plan: not a candidate, reasons and what to do first"
+import json, sys
+j = json.load(open(sys.argv[1]))
+assert j["candidate"] is False and j["plans"] == [] and j["recommended"] is None
+ids = [r["id"] for r in j["reasons"]]
+assert "active_acne" in ids and "isotretinoin" in ids, ids
+iso = [r for r in j["reasons"] if r["id"] == "isotretinoin"][0]
+assert iso["level"] == "contraindication" and iso["not_before"] == "2027-05-06", iso
+assert all(r["sources"] for r in j["reasons"])
+PY
+  grep -q "not a substitute" "$T/pl0/report.html" && [ ! -e "$T/pl0/plans.csv" ] \
+    && ok "plan: not-a-candidate report, no plans table" || bad "plan: not-a-candidate report, no plans table"
+else
+  bad "plan: not-a-candidate ran: $(cat "$T/err")"
+fi
+# A small search: 2 virtual patients, coarse voxels, one sweep.
+cat >"$T/small_patient.yaml" <<'YAML'
+name: Test
+age: 30
+fitzpatrick: 5
+skin: {scars: {boxcar: 2, icepick: 3}}
+history: {herpes_history: true}
+preferences: {setting: clinic, max_sessions: 3, start_date: "2027-01-11", adjuncts_ok: [prp_topical]}
+YAML
+if "$S" plan "$T/small_patient.yaml" --out "$T/pl1" --patients 2 --dx-um 200 --sweeps 1 --json \
+     >"$T/pl1.json" 2>"$T/err"; then
+  /usr/bin/python3 - "$T/pl1.json" "$T/pl1/plan.json" <<'PY' && ok "plan: keys, limits kept, schedule, recommendation" \
+    || bad "plan: keys, limits kept, schedule, recommendation"
+import json, sys
+j = json.load(open(sys.argv[1]))
+assert j == json.load(open(sys.argv[2]))
+assert j["candidate"] is True
+ids = [r["id"] for r in j["reasons"]]
+assert "herpes_history" in ids and "pih_risk" in ids, ids
+lim = j["limits"]
+assert lim["antiviral_cover"] is True and lim["max_needle_mm"] <= 1.5 and lim["min_interval_weeks"] >= 6
+plans = j["plans"]
+assert len(plans) >= 5 and 0 <= j["recommended"] < len(plans)
+assert plans[j["recommended"]]["recommended"] is True
+for p in plans:
+    for k in ("device", "needle_mm", "sessions", "interval_weeks", "adjuncts",
+              "predicted_improvement_pct", "ci95", "risks", "schedule"):
+        assert k in p, k
+    assert p["needle_mm"] <= 1.5 and p["interval_weeks"] >= 6 and p["sessions"] <= 3
+    assert p["device"] in ("pen", "roller", "rf_microneedle"), p["device"]
+    assert p["schedule"][0] == "2027-01-11" and len(p["schedule"]) == p["sessions"]
+    assert p["ci95"][0] <= p["predicted_improvement_pct"] <= p["ci95"][1]
+imps = [p["predicted_improvement_pct"] for p in plans]
+assert imps == sorted(imps, reverse=True)
+PY
+  for f in plan.json plans.csv params.csv report.html tradeoff.png tradeoff.svg; do
+    [ -s "$T/pl1/$f" ] && ok "plan writes $f" || bad "plan writes $f"
+  done
+  grep -q "not a substitute" "$T/pl1/report.html" && grep -q "data:image/png;base64" "$T/pl1/report.html" \
+    && ! grep -qi ">nan<" "$T/pl1/report.html" && ok "plan report: disclaimer, plot, no NaN" \
+    || bad "plan report: disclaimer, plot, no NaN"
+else
+  bad "plan: small search ran: $(cat "$T/err")"
 fi
 
 out=$("$S" demo --quick --out "$T/demo" 2>"$T/err")

@@ -1,0 +1,204 @@
+/*
+ * cmd_plan.c — `scarsim plan PATIENT.json --out DIR`: screen one patient,
+ * search the protocols screening allows on a virtual cohort around the
+ * patient, and write the report a patient can read (docs/plan.md).  Under
+ * `mpirun -np N` the virtual patients of each batch are spread over the
+ * ranks; rank 0 writes the results.
+ */
+#include "cli.h"
+
+#include "core.h"
+
+#include "plan_report.h"
+#include "trial.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static void help(FILE *out)
+{
+    fputs("Usage: scarsim plan PATIENT.json --out DIR [--patients N] [--dx-um D]\n"
+          "                    [--sweeps N] [--screen-only] [--json]\n"
+          "\n"
+          "Plans a microneedling course for one patient.  PATIENT is JSON or YAML with the\n"
+          "patient's age, Fitzpatrick type, region, scars (counts by type, or a measured\n"
+          "surface), history and preferences (DESIGN.md, docs/plan.md).\n"
+          "\n"
+          "1. Screening: contraindications and cautions from evidence/safety.csv.  A patient\n"
+          "   who should not be treated now gets \"candidate\": false and the reasons, each\n"
+          "   with what to do first; no protocol is searched.\n"
+          "2. Search: device, needle length, sessions, interval and accepted adjuncts,\n"
+          "   within the limits screening leaves, each protocol run on N virtual patients\n"
+          "   around this patient (the same patients for every protocol).\n"
+          "3. Report: the recommended plan with dated sessions, the expected improvement\n"
+          "   with its 95% band and the studies behind it, care before and after, side\n"
+          "   effects, and a clinician page.\n"
+          "\n"
+          "DIR receives plan.json (keys of DESIGN.md), plans.csv, params.csv, tradeoff.png\n"
+          "and .svg, and report.html (offline, printable).  The exit code is 0 also when\n"
+          "the patient is not a candidate: the report says why.\n"
+          "\n"
+          "Options:\n"
+          "  -o, --out DIR     the output folder (required)\n"
+          "  --patients N      virtual patients per protocol (default 6; 2 to 1000)\n"
+          "  --dx-um D         voxel edge of the patch simulations in um (default 150)\n"
+          "  --sweeps N        most coordinate-search sweeps (default 3)\n"
+          "  --screen-only     screen and report, without the protocol search\n",
+          out);
+    cli_common_help(out);
+}
+
+/* The scars of a measured or synthetic skin, as the scan finds them. */
+static scar_status skin_scars(scar_ctx *ctx, const scar_patient *pt, scar_scan_result **scan)
+{
+    scar_heightmap *hm = NULL;
+    scar_status st;
+    if (pt->skin == SCAR_SKIN_SURFACE) {
+        scar_read_opts ro;
+        scar_read_opts_default(&ro);
+        st = scar_heightmap_read(ctx, pt->surface_path, &ro, &hm);
+    } else {
+        scar_scar_list truth = {0};
+        st = scar_synth(ctx, &pt->synth, &hm, &truth);
+        scar_scar_list_clear(&truth);
+    }
+    if (!st) {
+        scar_scan_opts so;
+        scar_scan_opts_default(&so);
+        st = scar_scan(ctx, hm, &so, scan);
+    }
+    scar_heightmap_destroy(&hm);
+    return st;
+}
+
+int cmd_plan(scar_ctx *ctx, int argc, char **argv)
+{
+    cli_common c;
+    cli_common_init(&c);
+    scar_plan_opts o;
+    scar_plan_opts_default(&o);
+    const char *file = NULL, *out = NULL;
+    bool screen_only = false;
+    for (int i = 1; i < argc; i++) {
+        int m = cli_common_option(&c, "plan", argc, argv, &i);
+        if (m < 0)
+            return 2;
+        if (m > 0)
+            continue;
+        const char *a = argv[i];
+        if (strcmp(a, "--out") == 0 || strcmp(a, "-o") == 0) {
+            if (i + 1 >= argc)
+                return cli_usage_error("plan", "option %s needs a folder", a);
+            out = argv[++i];
+        } else if (strcmp(a, "--patients") == 0) {
+            if (cli_int_option("plan", argc, argv, &i, 2, 1000, &o.patients))
+                return 2;
+        } else if (strcmp(a, "--sweeps") == 0) {
+            if (cli_int_option("plan", argc, argv, &i, 1, 10, &o.max_sweeps))
+                return 2;
+        } else if (strcmp(a, "--dx-um") == 0) {
+            if (i + 1 >= argc || !cli_parse_double(argv[i + 1], &o.dx_um) || o.dx_um < 20 ||
+                o.dx_um > 200)
+                return cli_usage_error("plan", "option --dx-um: expected 20 to 200 (um), found '%s'",
+                                       i + 1 < argc ? argv[i + 1] : "");
+            i++;
+        } else if (strcmp(a, "--screen-only") == 0) {
+            screen_only = true;
+        } else if (a[0] == '-' && a[1]) {
+            return cli_usage_error("plan", "unknown option '%s' (see scarsim plan --help)", a);
+        } else if (!file) {
+            file = a;
+        } else {
+            return cli_usage_error("plan", "expected one patient file, found a second: '%s'", a);
+        }
+    }
+    if (c.help) {
+        help(stdout);
+        return 0;
+    }
+    if (!file)
+        return cli_usage_error("plan", "expected a patient file (JSON or YAML)");
+    if (!out)
+        return cli_usage_error("plan", "expected --out DIR");
+    bool root = scar_dist_rank() == 0;
+    if (!root)
+        c.quiet = true;
+    cli_common_apply(&c, ctx);
+
+    int rc = 0;
+    scar_patient *pt = NULL;
+    scar_screen *scr = NULL;
+    scar_scan_result *scan = NULL;
+    scar_params *params = NULL;
+    scar_plan_result *res = NULL;
+    scar_trial_table *ev = NULL;
+    if (scar_patient_read(ctx, file, &pt)) {
+        rc = cli_fail(ctx, "plan");
+        goto done;
+    }
+    /* the patient file's seed unless --seed was given */
+    o.seed = pt->has_seed && !c.seed_given ? pt->seed : scar_ctx_seed(ctx);
+    scr = scar_malloc(ctx, sizeof *scr);
+    if (!scr) {
+        rc = cli_fail(ctx, "plan");
+        goto done;
+    }
+    scar_screen_patient(pt, scr);
+    if (scar_params_create(ctx, &params) || scar_plan_evidence_table(ctx, &ev)) {
+        rc = cli_fail(ctx, "plan");
+        goto done;
+    }
+    if (pt->skin != SCAR_SKIN_COUNTS && skin_scars(ctx, pt, &scan)) {
+        rc = cli_fail(ctx, "plan");
+        goto done;
+    }
+    if (scan && scan->scars.n == 0) {
+        SCAR_RAISE_AT(ctx, SCAR_EINPUT, pt->path, 0, 0, "skin",
+                      "expected a skin with scars, found none on the scan");
+        rc = cli_fail(ctx, "plan");
+        goto done;
+    }
+    if (scr->candidate && !screen_only &&
+        scar_plan_search(ctx, pt, scr, scan ? scan->scars.v : NULL, scan ? scan->scars.n : 0,
+                         params, &o, &res)) {
+        rc = cli_fail(ctx, "plan");
+        goto done;
+    }
+    cli_common_done(&c);
+    if (!root)
+        goto done;
+    scar_plan_doc d = {.patient = pt, .screen = scr, .result = res, .evidence = ev,
+                       .params = params, .face = scan ? scan->scars.v : NULL,
+                       .nface = scan ? scan->scars.n : 0};
+    if (scar_plan_write(ctx, &d, out)) {
+        rc = cli_fail(ctx, "plan");
+        goto done;
+    }
+    if (c.json) {
+        rc = cli_print_json(ctx, "plan", scar_plan_to_json(ctx, &d));
+    } else {
+        if (!c.quiet) {
+            if (!scr->candidate)
+                fprintf(stderr, "scarsim plan: not a candidate now (%zu reason%s); ",
+                        scr->nreasons, scr->nreasons == 1 ? "" : "s");
+            else if (res)
+                fprintf(stderr, "scarsim plan: %zu protocols tried on %d virtual patients in "
+                                "%.1f s; ",
+                        res->n, o.patients, res->seconds);
+            else
+                fprintf(stderr, "scarsim plan: screened (no search); ");
+            fprintf(stderr, "the report is %s/report.html\n", out);
+        }
+        printf("%s/report.html\n", out);
+    }
+done:
+    cli_common_done(&c);
+    scar_trial_table_destroy(&ev);
+    scar_plan_result_destroy(&res);
+    scar_params_destroy(&params);
+    scar_scan_result_destroy(&scan);
+    free(scr);
+    scar_patient_destroy(&pt);
+    return rc;
+}

@@ -1,0 +1,44 @@
+/*
+ * plan_report.h — the output of `scarsim plan` (report layer; docs/plan.md).
+ */
+#ifndef SCAR_PLAN_REPORT_H
+#define SCAR_PLAN_REPORT_H
+
+#include "evidence.h"
+#include "search.h"
+
+#include <jansson.h>
+
+/* Everything a plan's outputs are made from. */
+typedef struct scar_plan_doc {
+    const scar_patient *patient;
+    const scar_screen *screen;
+    const scar_plan_result *result;   /* NULL when the patient is not a candidate */
+    const scar_trial_table *evidence; /* the compiled-in trials table */
+    const scar_params *params;        /* the model parameters used */
+    /* a measured or synthetic skin: its scars as scanned (NULL with counts) */
+    const scar_scar *face;
+    size_t nface;
+} scar_plan_doc;
+
+/* plan.json (also `plan --json`): provenance, disclaimer, the patient,
+ * "candidate", "reasons", "limits", "recommended" (index into plans or
+ * null) and "plans", ranked by expected improvement, each with the keys of
+ * DESIGN.md (device, needle_mm, sessions, interval_weeks, adjuncts,
+ * predicted_improvement_pct, ci95, risks, schedule) and more; "search"
+ * describes how they were found.  NULL (ctx's error set) when memory runs
+ * out. */
+json_t *scar_plan_to_json(scar_ctx *ctx, const scar_plan_doc *d);
+
+/* Writes the folder as a whole (staged: on failure nothing is left):
+ * plan.json, plans.csv (one row per candidate), params.csv, tradeoff.png and
+ * .svg (improvement against downtime; only for a candidate) and report.html
+ * (self-contained, printable: the patient's pages, then the clinician's). */
+scar_status scar_plan_write(scar_ctx *ctx, const scar_plan_doc *d, const char *out_dir);
+
+/* The risks of a candidate for this patient: the course-level side-effect
+ * items of the protocol (safety.csv), heap-allocated into *out. */
+scar_status scar_plan_risks(scar_ctx *ctx, const scar_patient *pt, const scar_protocol *pr,
+                            scar_side_effects **out);
+
+#endif /* SCAR_PLAN_REPORT_H */
