@@ -13,11 +13,11 @@
 
 #include <math.h>
 
-#define assert_near(a, b, tol)                                                                    \
+#define assert_near(a, b, tol)                                                                     \
     do {                                                                                           \
         double a_ = (a), b_ = (b);                                                                 \
         if (!(fabs(a_ - b_) <= (tol)))                                                             \
-            fail_msg("%s = %.9g, expected %.9g (tolerance %g)", #a, a_, b_, (double)(tol));       \
+            fail_msg("%s = %.9g, expected %.9g (tolerance %g)", #a, a_, b_, (double)(tol));        \
     } while (0)
 
 /* A clinic patient of type II with boxcar and rolling scars on the cheek,
@@ -119,8 +119,8 @@ static void each_contraindication(void **state)
         {offsetof(scar_patient_history, pregnant), "pregnant", SCAR_SE_PREGNANCY, "precaution"},
         {offsetof(scar_patient_history, breastfeeding), "breastfeeding", SCAR_SE_PREGNANCY,
          "precaution"},
-        {offsetof(scar_patient_history, bleeding_disorder), "bleeding_disorder",
-         SCAR_SE_BLEEDING, "bleed"},
+        {offsetof(scar_patient_history, bleeding_disorder), "bleeding_disorder", SCAR_SE_BLEEDING,
+         "bleed"},
         {offsetof(scar_patient_history, anticoagulants), "anticoagulants", SCAR_SE_BLEEDING,
          "Do not stop a blood thinner on your own; ask the doctor who prescribed it"},
         {offsetof(scar_patient_history, immunosuppressed), "immunosuppressed", SCAR_SE_IMMUNE,
@@ -424,12 +424,12 @@ static void reasons_in_order(void **state)
     scar_screen_patient(&pt, &s);
     check_reasons(&s);
     static const char *const want[] = {
-        "active_acne",      "skin_infection",     "active_eczema_or_rosacea",
-        "isotretinoin",     "pregnant",           "breastfeeding",
-        "bleeding_disorder", "anticoagulants",    "immunosuppressed",
+        "active_acne",           "skin_infection",   "active_eczema_or_rosacea",
+        "isotretinoin",          "pregnant",         "breastfeeding",
+        "bleeding_disorder",     "anticoagulants",   "immunosuppressed",
         "uncontrolled_diabetes", "photosensitivity", "keloid_history",
-        "herpes_history",   "pih_risk",           "hypertrophic_scars",
-        "vitamin_c_serum",  "home_setting",
+        "herpes_history",        "pih_risk",         "hypertrophic_scars",
+        "vitamin_c_serum",       "home_setting",
     };
     assert_false(s.candidate);
     assert_int_equal(s.nreasons, sizeof want / sizeof want[0]);
@@ -464,8 +464,8 @@ static void json_keys(void **state)
     json_t *r;
     json_array_foreach(reasons, i, r)
     {
-        static const char *const keys[] = {"id",         "level",  "condition", "text",
-                                           "not_before", "sources"};
+        static const char *const keys[] = {"id",   "level",      "condition",
+                                           "text", "not_before", "sources"};
         for (size_t k = 0; k < sizeof keys / sizeof keys[0]; k++)
             if (!json_object_get(r, keys[k]))
                 fail_msg("reason %zu lacks \"%s\"", i, keys[k]);
@@ -483,9 +483,9 @@ static void json_keys(void **state)
     assert_string_equal(json_string_value(json_object_get(herpes, "level")), "caution");
     assert_true(json_is_null(json_object_get(herpes, "not_before")));
     json_t *l = json_object_get(j, "limits");
-    static const char *const lk[] = {"devices",          "max_needle_mm",   "needle_why",
+    static const char *const lk[] = {"devices",          "max_needle_mm",      "needle_why",
                                      "needle_sources",   "min_interval_weeks", "interval_why",
-                                     "interval_sources", "adjuncts_ok",     "antiviral_cover"};
+                                     "interval_sources", "adjuncts_ok",        "antiviral_cover"};
     for (size_t k = 0; k < sizeof lk / sizeof lk[0]; k++)
         if (!json_object_get(l, lk[k]))
             fail_msg("limits lack \"%s\"", lk[k]);

@@ -136,7 +136,11 @@ static const scar_se_row rows[SCAR_SE_REF_COUNT] = {
                            .v = {{1.14, 1.14}, {0.47, 2.76}}, .nv = 2},
     [SCAR_SE_HSV_RATE] = {"herpes simplex reactivation", "side_effect", "no rate found", "",
                           "no trial abstract retrieved reported HSV; listed only on clinic pages",
-                          "gap", "gap", .nv = 0},
+                          "gap",
+                          /* the CSV's "gap" said in words (tests/test_side_effects.c) */
+                          "evidence gap (no trial abstract retrieved reported HSV; listed only "
+                          "on clinic pages)",
+                          .nv = 0},
     [SCAR_SE_HSV_HISTORY] = {"herpes simplex history", "contraindication",
                              "caution; antiviral prophylaxis suggested", "",
                              "clinic list (not peer reviewed)", "mailash.com", "mailash.com",
@@ -185,8 +189,8 @@ static const scar_se_row rows[SCAR_SE_REF_COUNT] = {
          "insufficient evidence to delay manual dermabrasion, superficial chemical peels, "
          "cutaneous surgery, laser hair removal, fractional ablative/non-ablative laser; "
          "mechanical dermabrasion and fully ablative laser not recommended",
-         "consensus statement", "systematic review: 32 publications, 1485 procedures",
-         ISO_SPRING, ISO_SPRING, .nv = 0},
+         "consensus statement", "systematic review: 32 publications, 1485 procedures", ISO_SPRING,
+         ISO_SPRING, .nv = 0},
     [SCAR_SE_ISO_LABEL] = {"isotretinoin: drug label", "contraindication",
                            "avoid cosmetic procedures to smooth skin (waxing, dermabrasion, "
                            "laser) while on drug and for at least 6 months after stopping",

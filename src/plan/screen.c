@@ -142,8 +142,7 @@ static const struct {
      "Clinics put off needling while breastfeeding as a precaution; scarsim's evidence holds no "
      "study of needling while breastfeeding. Wait until you have stopped breastfeeding.",
      CLINIC_LIST, SCAR_SE_PREGNANCY},
-    {offsetof(scar_patient_history, bleeding_disorder), "bleeding_disorder",
-     "A bleeding disorder",
+    {offsetof(scar_patient_history, bleeding_disorder), "bleeding_disorder", "A bleeding disorder",
      "Needling makes many tiny wounds; with a bleeding disorder they bleed and bruise more. Ask "
      "the doctor who treats the disorder before any needling.",
      CLINIC_LIST, SCAR_SE_BLEEDING},
@@ -226,10 +225,11 @@ static void pih(scar_screen *s, const scar_patient *pt)
     snprintf(r->text, sizeof r->text,
              "Skin that has darkened after injuries before, and darker skin, can darken after "
              "needling (post-inflammatory hyperpigmentation). In one study of Fitzpatrick %s-%s "
-             "skin, %g%% had darker patches after five monthly roller sessions; in a randomised "
-             "trial of three monthly sessions, %g%%.%s scarsim's own rule: needles no longer than %g mm "
-             "(the median in acne-scar studies) and at least %g weeks between sessions, so the "
-             "skin settles before the next. Tell your clinician before the first session.",
+             "skin, %g%% had darker patches after five monthly roller sessions; in a "
+             "randomised trial of three monthly sessions, %g%%.%s scarsim's own rule: needles "
+             "no longer than %g mm (the median in acne-scar studies) and at least %g weeks "
+             "between sessions, so the skin settles before the next. Tell your clinician before "
+             "the first session.",
              roman(d->fitz_lo), roman(d->fitz_hi), d->v[0].hi, c->v[0].hi, beyond,
              row(SCAR_SE_MEDIAN_NEEDLE)->v[0].hi, PIH_MIN_INTERVAL_WEEKS);
     cite(r, SCAR_SE_PIH_DOGRA);

@@ -17,8 +17,8 @@
 #include "safety.h"
 
 typedef enum scar_screen_level {
-    SCAR_SCREEN_CAUTION = 0,       /* treat, with care or changed settings */
-    SCAR_SCREEN_CONTRAINDICATION   /* do not treat now */
+    SCAR_SCREEN_CAUTION = 0,     /* treat, with care or changed settings */
+    SCAR_SCREEN_CONTRAINDICATION /* do not treat now */
 } scar_screen_level;
 
 const char *scar_screen_level_name(scar_screen_level l); /* "caution", "contraindication" */
@@ -27,10 +27,10 @@ const char *scar_screen_level_name(scar_screen_level l); /* "caution", "contrain
 #define SCAR_SCREEN_MAX_REFS 4
 
 typedef struct scar_screen_reason {
-    const char *id;          /* "active_acne", "isotretinoin", "keloid_history", ... */
+    const char *id; /* "active_acne", "isotretinoin", "keloid_history", ... */
     scar_screen_level level;
-    char condition[160];     /* plain words: "Isotretinoin stopped 2 months ago" */
-    char text[640];          /* plain language: why it matters and what to do first */
+    char condition[160]; /* plain words: "Isotretinoin stopped 2 months ago" */
+    char text[640];      /* plain language: why it matters and what to do first */
     /* the rows cited (SCAR_SE_* indices into scar_se_evidence) */
     scar_se_ref refs[SCAR_SCREEN_MAX_REFS];
     int nrefs;
@@ -43,22 +43,22 @@ typedef struct scar_screen_reason {
 /* What the search may choose from after screening. */
 typedef struct scar_screen_limits {
     bool device_ok[SCAR_DEV_COUNT];
-    double max_needle_mm;        /* the longest needle the search may use */
-    const char *needle_why;      /* which rule set it */
+    double max_needle_mm;   /* the longest needle the search may use */
+    const char *needle_why; /* which rule set it */
     /* the rows behind needle_why (SCAR_SE_* indices) */
     scar_se_ref needle_refs[SCAR_SCREEN_MAX_REFS];
     int nneedle_refs;
-    double min_interval_weeks;   /* the shortest interval */
+    double min_interval_weeks; /* the shortest interval */
     const char *interval_why;
     /* the rows behind interval_why */
     scar_se_ref interval_refs[SCAR_SCREEN_MAX_REFS];
     int ninterval_refs;
     bool adjunct_ok[SCAR_ADJ_COUNT]; /* accepted by the patient and not ruled out */
-    bool antiviral_cover;        /* herpes history: antiviral prophylaxis */
+    bool antiviral_cover;            /* herpes history: antiviral prophylaxis */
 } scar_screen_limits;
 
 typedef struct scar_screen {
-    bool candidate;              /* no contraindication */
+    bool candidate; /* no contraindication */
     size_t nreasons;
     scar_screen_reason reasons[SCAR_SCREEN_MAX_REASONS]; /* contraindications first */
     scar_screen_limits limits;

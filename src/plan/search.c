@@ -346,8 +346,8 @@ static double downtime_key(const scar_plan_candidate *c)
 }
 
 /* The gentler of two candidates: lower risk level, fewer warnings, fewer
- * cautions, then less downtime, fewer sessions, shorter needles; -1 when a
- * is gentler. */
+ * cautions, then less downtime, fewer sessions, shorter needles, a shorter
+ * course; -1 when a is gentler. */
 static int gentler(const scar_plan_candidate *a, const scar_plan_candidate *b)
 {
     if (a->risk != b->risk)
@@ -363,6 +363,9 @@ static int gentler(const scar_plan_candidate *a, const scar_plan_candidate *b)
         return a->protocol.sessions < b->protocol.sessions ? -1 : 1;
     if (a->protocol.device.needle_mm != b->protocol.device.needle_mm)
         return a->protocol.device.needle_mm < b->protocol.device.needle_mm ? -1 : 1;
+    /* the same sessions: the course that ends sooner */
+    if (a->protocol.interval_days != b->protocol.interval_days)
+        return a->protocol.interval_days < b->protocol.interval_days ? -1 : 1;
     return 0;
 }
 

@@ -38,6 +38,10 @@
 /* Where scarsim's model numbers come from, for patients. */
 #define MODEL_WORDS "scarsim's model estimate, not a trial result"
 
+/* Estimates closer than this (percentage points) across every course tried
+ * are reported as "the model cannot tell these courses apart". */
+#define SPREAD_SMALL_POINTS 3.0
+
 static const char *const level_colour[] = {"#5b6475", "#b7791f", "#c53030"};
 
 /* ------------------------------------------------------------------------ */
@@ -842,6 +846,26 @@ static void option_row(FILE *f, const scar_plan_result *r, size_t k, const char 
             c->within_noise ? "yes" : "");
 }
 
+/* How far apart the model's estimates are: when they all lie within a few
+ * points, say plainly that the model cannot tell the courses apart and that
+ * the choice rests on risk and downtime. */
+static void spread_note(FILE *f, const scar_plan_result *r)
+{
+    double lo = r->cand[r->n - 1].improvement_pct, hi = r->cand[0].improvement_pct;
+    if (!(hi - lo < SPREAD_SMALL_POINTS))
+        return;
+    fputs("<p><b>The model cannot tell these courses apart.</b> Its estimates for all ", f);
+    fprintf(f, "%zu courses lie between ", r->n);
+    ph_num(f, lo, 1, "%");
+    fputs(" and ", f);
+    ph_num(f, hi, 1, "%");
+    fputs(". It does not yet reproduce the benefit that studies report for more sessions, "
+          "for platelet-rich plasma or for the response of boxcar and icepick scars (see the "
+          "clinician page), so the suggestion above rests on risk and downtime, and the "
+          "studies behind each course matter more than the model's small differences.</p>\n",
+          f);
+}
+
 static scar_status sec_options(scar_ctx *ctx, FILE *f, const scar_plan_doc *d, const char *dir)
 {
     const scar_plan_result *r = d->result;
@@ -879,8 +903,11 @@ static scar_status sec_options(scar_ctx *ctx, FILE *f, const scar_plan_doc *d, c
           "difference from the best is within one standard error, or too small to matter "
           "(less than a fifth of how much the result varies from person to person), are "
           "marked. Among these, we suggest the gentlest: the lowest risk, then the fewest "
-          "cautions, then the least downtime, then the fewest sessions. Redness per session is the published range for the device and needle "
-          "length: for pens and rollers a needling pen maker's guide",
+          "cautions, then the least downtime, then the fewest sessions.</p>\n",
+          f);
+    spread_note(f, r);
+    fputs("<p>Redness per session is the published range for the device and needle length: "
+          "for pens and rollers a needling pen maker's guide",
           f);
     se_src(f, SCAR_SE_DOWNTIME_DEPTH);
     fputs(", for RF microneedling a study", f);
