@@ -50,7 +50,9 @@ static void patient_make(scar_patient *pt)
     pt->history.isotretinoin_months_ago = NAN;
     pt->prefs.setting = SCAR_SETTING_CLINIC;
     pt->prefs.max_sessions = 3;
-    pt->prefs.max_downtime_days = NAN;
+    /* 3 days of redness a session: RF (up to 10 hours) is acceptable, a pen
+     * or roller at 1-2 mm (4-7 days, a maker's guide) is not */
+    pt->prefs.max_downtime_days = 3;
     pt->prefs.adjunct_ok[SCAR_ADJ_PRP_TOPICAL] = true;
 }
 
@@ -120,8 +122,10 @@ static void test_search_respects_limits_and_ranks(void **state)
      * best's noise and no riskier than it */
     assert_true(r->cand[0].within_noise);
     const scar_plan_candidate *rec = &r->cand[r->recommended];
-    assert_true(rec->within_noise);
-    assert_true(rec->risk <= r->cand[0].risk);
+    assert_false(rec->over_downtime);
+    assert_int_equal(rec->protocol.device.kind, SCAR_DEV_RF_MICRONEEDLE);
+    for (size_t k = 0; k < r->n; k++)
+        assert_true(r->cand[k].over_downtime == (r->cand[k].downtime_hi_days > 3));
     /* the face is the patient's: 5 scars */
     assert_int_equal(r->face_scars, 5);
     assert_true(r->types[SCAR_TYPE_ICEPICK] && r->types[SCAR_TYPE_BOXCAR]);
@@ -165,6 +169,7 @@ static void test_home_course_stays_short(void **state)
     pt.prefs.setting = SCAR_SETTING_HOME;
     pt.prefs.adjunct_ok[SCAR_ADJ_PRP_TOPICAL] = false;
     pt.prefs.adjunct_ok[SCAR_ADJ_SERUM_HYALURONIC] = true;
+    pt.prefs.max_downtime_days = 1;
     scar_screen scr;
     scar_screen_patient(&pt, &scr);
     assert_true(scr.candidate);
@@ -174,7 +179,11 @@ static void test_home_course_stays_short(void **state)
     for (size_t k = 0; k < r->n; k++) {
         assert_int_equal(r->cand[k].protocol.device.kind, SCAR_DEV_HOME_ROLLER);
         assert_true(r->cand[k].protocol.device.needle_mm <= 0.5 + 1e-9);
+        /* 2-3 days a session against the 1 day accepted */
+        assert_true(r->cand[k].over_downtime);
     }
+    /* none is acceptable: the gentlest equivalent one, flagged */
+    assert_true(r->cand[r->recommended].within_noise);
     scar_plan_result_destroy(&r);
 }
 

@@ -231,6 +231,8 @@ static scar_status assess_risk(search *s, scar_plan_candidate *c)
     }
     c->total_downtime_days =
         isfinite(c->downtime_hi_days) ? c->downtime_hi_days * c->protocol.sessions : NAN;
+    double most = s->pt->prefs.max_downtime_days;
+    c->over_downtime = isfinite(most) && isfinite(c->downtime_hi_days) && c->downtime_hi_days > most;
     free(se);
     return SCAR_OK;
 }
@@ -429,12 +431,28 @@ static scar_status rank(search *s, scar_plan_result *r)
     for (size_t c = 0; c < n; c++)
         rk[c] = (ranked){s->cand[c], c};
     qsort(rk, n, sizeof *rk, by_improvement);
-    size_t rec = SIZE_MAX;
-    for (size_t c = 0; c < n; c++) {
+    for (size_t c = 0; c < n; c++)
         r->cand[c] = rk[c].c;
-        if (r->cand[c].within_noise && (rec == SIZE_MAX || gentler(&r->cand[c], &r->cand[rec]) < 0))
-            rec = c;
-    }
+    /* The gentlest of the candidates equivalent to the best, among those
+     * within the downtime the patient accepts; when none of those is, the
+     * best of the acceptable ones; when no candidate is acceptable, the
+     * gentlest equivalent one, flagged (over_downtime). */
+    size_t rec = SIZE_MAX;
+    for (int pass = 0; pass < 3 && rec == SIZE_MAX; pass++)
+        for (size_t c = 0; c < n; c++) {
+            const scar_plan_candidate *x = &r->cand[c];
+            bool ok = pass == 0   ? x->within_noise && !x->over_downtime
+                      : pass == 1 ? !x->over_downtime
+                                  : x->within_noise;
+            if (!ok)
+                continue;
+            if (pass == 1) {
+                rec = c; /* ranked best first */
+                break;
+            }
+            if (rec == SIZE_MAX || gentler(x, &r->cand[rec]) < 0)
+                rec = c;
+        }
     r->recommended = rec == SIZE_MAX ? 0 : rec;
     free(rk);
     return SCAR_OK;

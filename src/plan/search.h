@@ -21,7 +21,8 @@
  * the gentlest (lowest risk level, fewest warnings and cautions, least
  * downtime, fewest sessions) among those equivalent to the best: a paired
  * difference from it within one standard error, or smaller than a small
- * effect (0.2 of the patient-to-patient SD, Cohen's d).
+ * effect (0.2 of the patient-to-patient SD, Cohen's d), and within the
+ * downtime per session the patient accepts (preferences.max_downtime_days).
  */
 #ifndef SCAR_SEARCH_H
 #define SCAR_SEARCH_H
@@ -63,6 +64,8 @@ typedef struct scar_plan_candidate {
     int ncautions, nwarnings;
     bool within_noise;           /* equivalent to the best (one SE or d < 0.2) */
     bool pareto;                 /* no other is better in improvement, downtime and risk */
+    bool over_downtime;          /* more redness per session (published upper end) than the
+                                    patient's preferences.max_downtime_days */
     int sweep;                   /* the sweep that first evaluated it (0: the start) */
 } scar_plan_candidate;
 

@@ -395,6 +395,10 @@ static void summary_candidate(FILE *f, const scar_plan_doc *d)
             "): %s, from %d virtual patients like you. Microneedling improves scars but "
             "rarely removes them.",
             MODEL_WORDS, c->patients);
+    if (c->over_downtime)
+        fputs(" <b>Every course tried brings more redness per session than you said you "
+              "accept</b>; this is the gentlest of them: talk it through with your clinician.",
+              f);
     int n[SCAR_TYPE_COUNT];
     ph_scar_counts(d, n);
     if (n[SCAR_TYPE_HYPERTROPHIC] > 0)
@@ -840,6 +844,8 @@ static void option_row(FILE *f, const scar_plan_result *r, size_t k, const char 
     range_days(f, c->downtime_lo_days, c->downtime_hi_days);
     if (kind[0])
         fprintf(f, "<br><small>%s</small>", kind);
+    if (c->over_downtime)
+        fputs("<br><small><b>more than you said you accept</b></small>", f);
     fputs("</td><td>", f);
     days(f, c->total_downtime_days);
     fprintf(f, "</td><td class=l>%s</td><td>%s</td></tr>\n", level_badge(c->risk),

@@ -189,6 +189,7 @@ static json_t *candidate_json(scar_ctx *ctx, scar_jb *b, const scar_plan_doc *d,
     scar_jb_put(b, j, "within_noise_of_best", json_boolean(c->within_noise));
     scar_jb_put(b, j, "se_vs_best_pct", jnum(c->se_diff_best, 3));
     scar_jb_put(b, j, "pareto", json_boolean(c->pareto));
+    scar_jb_put(b, j, "over_patient_downtime", json_boolean(c->over_downtime));
     json_t *days = json_array(), *sched = json_array();
     for (int s = 1; s <= pr->sessions; s++)
         scar_jb_push(b, days, json_integer(lround(scar_protocol_session_day(pr, s))));
