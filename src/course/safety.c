@@ -239,6 +239,16 @@ static const scar_se_row rows[SCAR_SE_REF_COUNT] = {
                                     "Minutilli, J Drugs Dermatol 2024;23(3):e79",
                                     "Minutilli, J Drugs Dermatol 2024;23(3):e79",
                                     .v = {{4, 4}, {2, 2}}, .nv = 2},
+    [SCAR_SE_NUMBING_DEPTH] = {"depth at which topical numbing is not required",
+                               "depth_guideline", "0.2-1", "mm",
+                               "expert quote, AAD Dermatology World Sept 2018",
+                               "vdocuments copy of AAD Dermatology World article",
+                               "vdocuments copy of AAD Dermatology World article",
+                               .v = {{0.2, 1}}, .nv = 1},
+    [SCAR_SE_EVAL_TIME] = {"time to final evaluation", "interval_guideline",
+                           ">=3 months after last session; better 6-12 months", "months",
+                           "commentary/review (slow neocollagenesis)", "Minutilli 2024 JDD",
+                           "Minutilli 2024 JDD", .v = {{3, 3}, {6, 12}}, .nv = 2},
 };
 
 /* Assumption (not in safety.csv, which gives no conditions for tram tracks):

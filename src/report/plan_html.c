@@ -20,20 +20,16 @@
 /* The published arms listed under "the studies behind it". */
 #define MAX_MATCHES 8
 
-/* safety.csv, depth_guideline row "depth at which topical numbing is not
- * required": 0.2-1 mm, an expert quoted in AAD Dermatology World, Sept 2018.
- * The row is not among scar_se_ref's, so its words are kept here. */
-#define NUMBING_MM 1.0
-#define NUMBING_SOURCE                                                                             \
-    "an expert quoted in AAD Dermatology World, September 2018 (safety.csv: depth at which "       \
-    "topical numbing is not required, 0.2-1 mm)"
-
-/* safety.csv, interval_guideline row "time to final evaluation": at least 3
- * months after the last session, better 6-12 months (Minutilli 2024, a
- * review); cited through the preferred-interval row, same source. */
-#define EVAL_TEXT                                                                                  \
-    "no sooner than 3 months after the last session, and better 6 to 12 months, because new "      \
-    "collagen forms slowly"
+/* When the result is judged, in words, from safety.csv's "time to final
+ * evaluation" row (SCAR_SE_EVAL_TIME). */
+static void eval_text(FILE *f)
+{
+    const scar_se_row *w = scar_se_evidence(SCAR_SE_EVAL_TIME);
+    fprintf(f,
+            "no sooner than %g months after the last session, and better %g to %g months, "
+            "because new collagen forms slowly",
+            w->v[0].lo, w->v[1].lo, w->v[1].hi);
+}
 
 /* Where scarsim's model numbers come from, for patients. */
 #define MODEL_WORDS "scarsim's model estimate, not a trial result"
@@ -708,8 +704,8 @@ static void plan_schedule(FILE *f, const scar_plan_doc *d, const scar_protocol *
             "</table>\n<p>The follow-up visit, about %.0f weeks after the last session, is "
             "when the result is judged: advice is to judge it ",
             pr->follow_up_days / 7.0);
-    fputs(EVAL_TEXT, f);
-    se_src(f, SCAR_SE_INTERVAL_PREFERRED);
+    eval_text(f);
+    se_src(f, SCAR_SE_EVAL_TIME);
     fputs(".", f);
     if (!dated)
         fputs(" Dates are given once a start date is chosen.", f);
@@ -964,14 +960,16 @@ static void sec_session(FILE *f, const scar_plan_candidate *c, const scar_side_e
     fputs("<h2>What happens at a session</h2>\n<ol>\n<li><b>Cleansing.</b> The skin is "
           "cleaned and disinfected.</li>\n<li><b>Numbing.</b> ",
           f);
-    if (pr->device.needle_mm > NUMBING_MM)
+    double numbing_mm = scar_se_evidence(SCAR_SE_NUMBING_DEPTH)->v[0].hi;
+    if (pr->device.needle_mm > numbing_mm)
         fprintf(f, "At %g mm a numbing cream is put on first and left to work before needling.",
                 pr->device.needle_mm);
     else
         fprintf(f, "At %g mm a numbing cream may not be needed; ask for one if you want it.",
                 pr->device.needle_mm);
-    fputs(" Needles up to about 1 mm are often done without it, in one expert's view", f);
-    src(f, NUMBING_SOURCE);
+    fprintf(f, " Needles up to about %g mm are often done without it, in one expert's view",
+            numbing_mm);
+    se_src(f, SCAR_SE_NUMBING_DEPTH);
     fputs(".</li>\n<li><b>Needling.</b> The clinician passes the device over each area several "
           "times, in different directions. It feels like pressure and prickling; there may be "
           "small spots of blood.</li>\n",
@@ -1065,8 +1063,8 @@ static void sec_keeping(FILE *f, const scar_plan_candidate *c)
           "found no trial that measured how long results last or how often to top up, so no "
           "number is given here.</p>\n<p>Judge the result ",
           f);
-    fputs(EVAL_TEXT, f);
-    se_src(f, SCAR_SE_INTERVAL_PREFERRED);
+    eval_text(f);
+    se_src(f, SCAR_SE_EVAL_TIME);
     fprintf(f, ". scarsim's estimates are for %.0f weeks after the last session.</p>\n",
             c->protocol.follow_up_days / 7.0);
 }

@@ -383,6 +383,26 @@ else
   bad "plan: small search ran: $(cat "$T/err")"
 fi
 
+# The same search on 2 MPI ranks gives the same plan.
+if command -v mpirun >/dev/null && [ -s "$T/pl1.json" ]; then
+  if ASAN_OPTIONS=detect_leaks=0 mpirun --allow-run-as-root --oversubscribe -np 2 \
+       "$S" plan "$T/small_patient.yaml" --out "$T/pl2" --patients 2 --dx-um 200 --sweeps 1 --json \
+       >"$T/pl2.json" 2>"$T/err"; then
+    /usr/bin/python3 - "$T/pl1.json" "$T/pl2.json" <<'PY' && ok "plan: 2 MPI ranks give one process's plan" \
+      || bad "plan: 2 MPI ranks give one process's plan"
+import json, sys
+a, b = (json.load(open(p)) for p in sys.argv[1:3])
+for x in (a, b):
+    x.pop("provenance", None)
+    for k in ("seconds", "patient_seconds"):
+        x["search"].pop(k)
+assert a == b
+PY
+  else
+    bad "plan: mpirun -np 2 ran: $(tail -c 600 "$T/err")"
+  fi
+fi
+
 out=$("$S" demo --quick --out "$T/demo" 2>"$T/err")
 if [ "$out" = "$T/demo/report.html" ] && grep -q "not a substitute" "$T/demo/report.html" \
    && grep -q "data:image/png;base64" "$T/demo/report.html"; then ok "demo writes its report"
