@@ -193,7 +193,8 @@ int cli_int_option(const char *cmd, int argc, char **argv, int *i, long lo, long
     return 0;
 }
 
-int cli_cohort_arg(cli_cohort *k, const char *cmd, int argc, char **argv, int *i)
+int cli_out_dx_arg(const char *cmd, int argc, char **argv, int *i, const char **out,
+                   double *dx_um)
 {
     const char *a = argv[*i];
     bool has_value = *i + 1 < argc;
@@ -201,15 +202,29 @@ int cli_cohort_arg(cli_cohort *k, const char *cmd, int argc, char **argv, int *i
         if (!has_value)
             return (cli_usage_error(cmd, "option %s: expected a folder, found the end of the line",
                                     a), -1);
-        k->out = argv[++*i];
-    } else if (strcmp(a, "--dx-um") == 0) {
+        *out = argv[++*i];
+        return 1;
+    }
+    if (strcmp(a, "--dx-um") == 0) {
         double d;
         if (!has_value || !cli_parse_double(argv[*i + 1], &d) || !(d >= 20 && d <= 200))
             return (cli_usage_error(cmd, "option --dx-um: expected 20 to 200 um, found '%s'",
                                     has_value ? argv[*i + 1] : ""), -1);
-        k->dx_um = d;
+        *dx_um = d;
         ++*i;
-    } else if (strcmp(a, "--study") == 0) {
+        return 1;
+    }
+    return 0;
+}
+
+int cli_cohort_arg(cli_cohort *k, const char *cmd, int argc, char **argv, int *i)
+{
+    const char *a = argv[*i];
+    bool has_value = *i + 1 < argc;
+    int m = cli_out_dx_arg(cmd, argc, argv, i, &k->out, &k->dx_um);
+    if (m)
+        return m;
+    if (strcmp(a, "--study") == 0) {
         if (!has_value)
             return (cli_usage_error(cmd, "option --study: expected study ids, found the end of "
                                          "the line"), -1);

@@ -66,6 +66,12 @@ struct scar_params;
 int cli_select_studies(const struct scar_trial_table *t, const char *list, const char *cmd,
                        size_t **only, size_t *nonly);
 
+/* --out DIR (-o DIR) and --dx-um D (20 to 200 um), shared by the cohort
+ * commands: 1 when argv[*i] was one of them (consumed with its value), 0
+ * when not, -1 after printing a usage error. */
+int cli_out_dx_arg(const char *cmd, int argc, char **argv, int *i, const char **out,
+                   double *dx_um);
+
 /* What `trial` and `calibrate` share: the arms file, --out, --dx-um, --study. */
 typedef struct cli_cohort {
     const char *csv, *out, *studies;

@@ -87,22 +87,17 @@ int cmd_plan(scar_ctx *ctx, int argc, char **argv)
         if (m > 0)
             continue;
         const char *a = argv[i];
-        if (strcmp(a, "--out") == 0 || strcmp(a, "-o") == 0) {
-            if (i + 1 >= argc)
-                return cli_usage_error("plan", "option %s needs a folder", a);
-            out = argv[++i];
-        } else if (strcmp(a, "--patients") == 0) {
+        int od = cli_out_dx_arg("plan", argc, argv, &i, &out, &o.dx_um);
+        if (od < 0)
+            return 2;
+        if (od > 0)
+            continue;
+        if (strcmp(a, "--patients") == 0) {
             if (cli_int_option("plan", argc, argv, &i, 2, 1000, &o.patients))
                 return 2;
         } else if (strcmp(a, "--sweeps") == 0) {
             if (cli_int_option("plan", argc, argv, &i, 1, 10, &o.max_sweeps))
                 return 2;
-        } else if (strcmp(a, "--dx-um") == 0) {
-            if (i + 1 >= argc || !cli_parse_double(argv[i + 1], &o.dx_um) || o.dx_um < 20 ||
-                o.dx_um > 200)
-                return cli_usage_error("plan", "option --dx-um: expected 20 to 200 (um), found '%s'",
-                                       i + 1 < argc ? argv[i + 1] : "");
-            i++;
         } else if (strcmp(a, "--screen-only") == 0) {
             screen_only = true;
         } else if (a[0] == '-' && a[1]) {

@@ -708,11 +708,7 @@ void scar_arm_summarize(const scar_trial_arm *arm, const scar_arm_plan *plan,
 {
     memset(out, 0, sizeof *out);
     out->n = n;
-    double pub = arm->mean_improvement_pct;
-    if (!isfinite(pub) && isfinite(arm->baseline_score_mean) && isfinite(arm->final_score_mean) &&
-        arm->baseline_score_mean > 0)
-        pub = 100.0 * (1.0 - arm->final_score_mean / arm->baseline_score_mean);
-    out->published_improvement_pct = pub;
+    out->published_improvement_pct = scar_trial_arm_published_improvement(arm);
     double sb = 0, sa = 0, s1 = 0, s2 = 0, v0 = 0, v1 = 0, ery = 0;
     int resp = 0, band[4] = {0};
     for (int t = 0; t < SCAR_TYPE_COUNT; t++)

@@ -91,10 +91,14 @@ scar_status scar_cohort_simulate(scar_ctx *ctx, const scar_arm_plan *plans, cons
         if (!(tc[k] = thread_ctx(ctx)))
             st = SCAR_RAISE(ctx, SCAR_ENOMEM, "out of memory for a thread's context");
     size_t done = 0;
-    volatile int failed = st != SCAR_OK;
+    /* set by the first failing task; the others then skip their work */
+    int failed = st != SCAR_OK;
 #pragma omp parallel for schedule(dynamic, 1) num_threads(nth)
     for (size_t t = 0; t < ntask; t++) {
-        if (failed)
+        int stop;
+#pragma omp atomic read
+        stop = failed;
+        if (stop)
             continue;
         size_t a = task[t] / np, i = task[t] % np;
         scar_ctx *c = tc[omp_get_thread_num()];
@@ -102,6 +106,7 @@ scar_status scar_cohort_simulate(scar_ctx *ctx, const scar_arm_plan *plans, cons
                                        rows + task[t] * SCAR_PAT_NVAL);
         if (tst[t]) {
             fail_task[omp_get_thread_num()] = t;
+#pragma omp atomic write
             failed = 1;
             continue;
         }

@@ -932,3 +932,13 @@ const char *scar_trial_design_name(scar_trial_design d)
     }
     return "unknown";
 }
+
+double scar_trial_arm_published_improvement(const scar_trial_arm *a)
+{
+    if (isfinite(a->mean_improvement_pct))
+        return a->mean_improvement_pct;
+    if (isfinite(a->baseline_score_mean) && isfinite(a->final_score_mean) &&
+        a->baseline_score_mean > 0)
+        return 100.0 * (1.0 - a->final_score_mean / a->baseline_score_mean);
+    return NAN;
+}

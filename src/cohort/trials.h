@@ -80,4 +80,8 @@ void scar_trial_table_destroy(scar_trial_table **t); /* accepts NULL */
 
 const char *scar_trial_design_name(scar_trial_design d);
 
+/* The arm's published improvement in %: mean_improvement_pct, else from its
+ * baseline and final means; NaN when it reports neither. */
+double scar_trial_arm_published_improvement(const scar_trial_arm *a);
+
 #endif /* SCAR_TRIALS_H */

@@ -83,3 +83,11 @@ void scar_jb_push(scar_jb *b, json_t *arr, json_t *v)
     if (!v || json_array_append_new(arr, v))
         b->ok = false;
 }
+
+json_t *scar_jb_pair(scar_jb *b, double lo, double hi, int digits)
+{
+    json_t *j = json_array();
+    scar_jb_push(b, j, scar_json_real(lo, digits));
+    scar_jb_push(b, j, scar_json_real(hi, digits));
+    return j;
+}

@@ -31,5 +31,7 @@ typedef struct scar_jb {
 
 void scar_jb_put(scar_jb *b, json_t *o, const char *key, json_t *v);
 void scar_jb_push(scar_jb *b, json_t *arr, json_t *v);
+/* [lo, hi] as scar_json_real numbers (null when not finite). */
+json_t *scar_jb_pair(scar_jb *b, double lo, double hi, int digits);
 
 #endif /* SCAR_JSON_H */

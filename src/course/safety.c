@@ -903,6 +903,14 @@ static const char *number_source(const scar_se_number *n)
     return n->row ? n->row->cited : SCAR_SE_MODEL_SOURCE;
 }
 
+bool scar_se_item_cites(const scar_se_item *it, scar_se_ref ref)
+{
+    for (size_t k = 0; k < it->nnumbers; k++)
+        if (it->numbers[k].row == &rows[ref])
+            return true;
+    return false;
+}
+
 void scar_se_item_sources(const scar_se_item *it, char *buf, size_t n)
 {
     if (n == 0)

@@ -164,6 +164,9 @@ scar_status scar_side_effects_assess_region(scar_ctx *ctx, const scar_protocol *
  * "source"}], "source"}]}; NULL when memory runs out. */
 json_t *scar_side_effects_json(const scar_side_effects *se);
 
+/* Whether one of the item's numbers comes from the row ref. */
+bool scar_se_item_cites(const scar_se_item *it, scar_se_ref ref);
+
 /* All distinct sources of an item joined with "; " into buf. */
 void scar_se_item_sources(const scar_se_item *it, char *buf, size_t n);
 

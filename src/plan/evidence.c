@@ -80,10 +80,7 @@ size_t scar_plan_evidence_match(const scar_trial_table *t, const scar_protocol *
 void scar_plan_evidence_result(const scar_trial_arm *a, char *buf, size_t n)
 {
     buf[0] = '\0';
-    double imp = a->mean_improvement_pct;
-    if (!isfinite(imp) && isfinite(a->baseline_score_mean) && isfinite(a->final_score_mean) &&
-        a->baseline_score_mean > 0)
-        imp = 100.0 * (1.0 - a->final_score_mean / a->baseline_score_mean);
+    double imp = scar_trial_arm_published_improvement(a);
     size_t k = 0;
     if (isfinite(imp))
         k = (size_t)snprintf(buf, n, "%.0f%% better", imp);

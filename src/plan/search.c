@@ -204,18 +204,28 @@ static void label_batch(void *user, size_t k, char *buf, size_t n)
 
 /* Side effects of a protocol for this patient: the worst level, counts and
  * the published downtime per session. */
-static scar_status assess_risk(search *s, scar_plan_candidate *c)
+scar_status scar_plan_risks(scar_ctx *ctx, const scar_patient *pt, const scar_protocol *pr,
+                            scar_side_effects **out)
 {
-    scar_side_effects *se = scar_malloc(s->ctx, sizeof *se);
-    if (!se)
+    *out = scar_malloc(ctx, sizeof **out);
+    if (!*out)
         return SCAR_ENOMEM;
     scar_status st = scar_side_effects_assess_region(
-        s->ctx, &c->protocol, s->pt->region ? s->pt->region->name : "cheek", s->pt->fitzpatrick,
-        s->pt->history.pih_history, NULL, c->protocol.sessions, se);
+        ctx, pr, pt->region ? pt->region->name : "cheek", pt->fitzpatrick,
+        pt->history.pih_history, NULL, pr->sessions, *out);
     if (st) {
-        free(se);
-        return st;
+        free(*out);
+        *out = NULL;
     }
+    return st;
+}
+
+static scar_status assess_risk(search *s, scar_plan_candidate *c)
+{
+    scar_side_effects *se = NULL;
+    scar_status st = scar_plan_risks(s->ctx, s->pt, &c->protocol, &se);
+    if (st)
+        return st;
     c->risk = se->worst;
     c->ncautions = c->nwarnings = 0;
     c->downtime_lo_days = c->downtime_hi_days = NAN;
@@ -227,6 +237,7 @@ static scar_status assess_risk(search *s, scar_plan_candidate *c)
             double per_day = it->unit && strcmp(it->unit, "hours") == 0 ? 24.0 : 1.0;
             c->downtime_hi_days = it->hi / per_day;
             c->downtime_lo_days = isfinite(it->lo) ? it->lo / per_day : 0.0;
+            c->downtime_from_maker = scar_se_item_cites(it, SCAR_SE_DOWNTIME_DEPTH);
         }
     }
     c->total_downtime_days =

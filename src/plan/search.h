@@ -60,6 +60,7 @@ typedef struct scar_plan_candidate {
     /* downtime per session from the evidence (days; NaN unknown) */
     double downtime_lo_days, downtime_hi_days;
     double total_downtime_days;  /* sessions x the upper end */
+    bool downtime_from_maker;    /* that range is a needle maker's guide, not a study */
     scar_se_level risk;          /* worst side-effect level of the protocol */
     int ncautions, nwarnings;
     bool within_noise;           /* equivalent to the best (one SE or d < 0.2) */
@@ -90,6 +91,11 @@ scar_status scar_plan_search(scar_ctx *ctx, const scar_patient *pt, const scar_s
                              const scar_scar *face, size_t nface, const scar_params *params,
                              const scar_plan_opts *o, scar_plan_result **out);
 void scar_plan_result_destroy(scar_plan_result **r);
+
+/* The side effects of protocol pr for this patient (region, skin type,
+ * PIH history; safety.csv), heap-allocated into *out (the caller frees). */
+scar_status scar_plan_risks(scar_ctx *ctx, const scar_patient *pt, const scar_protocol *pr,
+                            scar_side_effects **out);
 
 /* The session dates of a candidate from a start date (n = sessions) and the
  * date of the follow-up visit. */

@@ -195,17 +195,6 @@ static const scar_se_item *first_session_item(const scar_side_effects *se)
     return NULL;
 }
 
-/* Whether that range rests on the needle maker's guide (pens and rollers)
- * rather than a study (RF microneedling). */
-static bool from_maker(const scar_se_item *it)
-{
-    const scar_se_row *w = scar_se_evidence(SCAR_SE_DOWNTIME_DEPTH);
-    for (size_t k = 0; it && k < it->nnumbers; k++)
-        if (it->numbers[k].row == w)
-            return true;
-    return false;
-}
-
 /* ------------------------------------------------------------------------ */
 /* devices and adjuncts in words                                            */
 /* ------------------------------------------------------------------------ */
@@ -811,23 +800,13 @@ static void sec_plan(FILE *f, const scar_plan_doc *d)
 /* 5. other options we considered                                           */
 /* ------------------------------------------------------------------------ */
 
-/* "maker's guide", "study" or "" for a candidate's redness per session. */
-static scar_status downtime_kind(scar_ctx *ctx, const scar_plan_doc *d, const scar_protocol *pr,
-                                 const char **out)
-{
-    scar_side_effects *se = NULL;
-    scar_status st = scar_plan_risks(ctx, d->patient, pr, &se);
-    if (st)
-        return st;
-    const scar_se_item *it = first_session_item(se);
-    *out = !it || !isfinite(it->hi) ? "" : from_maker(it) ? "maker's guide" : "study";
-    free(se);
-    return SCAR_OK;
-}
-
-static void option_row(FILE *f, const scar_plan_result *r, size_t k, const char *kind)
+static void option_row(FILE *f, const scar_plan_result *r, size_t k)
 {
     const scar_plan_candidate *c = &r->cand[k];
+    /* where the redness per session comes from */
+    const char *kind = !isfinite(c->downtime_hi_days) ? ""
+                       : c->downtime_from_maker       ? "maker's guide"
+                                                      : "study";
     bool rec = k == r->recommended;
     fprintf(f, "<tr%s><td>%zu</td><td class=l>%s", rec ? " style=\"background:#e3f2e6\"" : "",
             k + 1, rec ? "<b>suggested:</b> " : "");
@@ -892,14 +871,8 @@ static scar_status sec_options(scar_ctx *ctx, FILE *f, const scar_plan_doc *d, c
           "in all</th><th class=l>risk</th><th>as good as the best (within the model's "
           "noise or too small to matter)</th></tr>\n",
           f);
-    for (size_t k = 0; k < r->n && !st; k++) {
-        const char *kind = "";
-        st = downtime_kind(ctx, d, &r->cand[k].protocol, &kind);
-        if (!st)
-            option_row(f, r, k, kind);
-    }
-    if (st)
-        return st;
+    for (size_t k = 0; k < r->n; k++)
+        option_row(f, r, k);
     fputs("</table>\n<p>The courses are ranked by expected improvement. The model's estimates "
           "carry noise, so several courses near the top may be equally good: those whose "
           "difference from the best is within one standard error, or too small to matter "
@@ -936,7 +909,8 @@ static void session_recovery(FILE *f, const scar_plan_candidate *c, const scar_s
         char buf[2048];
         scar_se_item_sources(it, buf, sizeof buf);
         fprintf(f, "%s this lasts ",
-                from_maker(it) ? "A needling pen maker's guide (not a study) says"
+                scar_se_item_cites(it, SCAR_SE_DOWNTIME_DEPTH)
+                    ? "A needling pen maker's guide (not a study) says"
                                : "A published study found");
         range_unit(f, it->lo, it->hi, it->unit);
         fprintf(f, " at %g mm with this device", c->protocol.device.needle_mm);

@@ -16,35 +16,6 @@
 /* The evidence arms listed per plan. */
 #define MAX_MATCHES 8
 
-scar_status scar_plan_risks(scar_ctx *ctx, const scar_patient *pt, const scar_protocol *pr,
-                            scar_side_effects **out)
-{
-    *out = scar_malloc(ctx, sizeof **out);
-    if (!*out)
-        return SCAR_ENOMEM;
-    scar_status st = scar_side_effects_assess_region(
-        ctx, pr, pt->region ? pt->region->name : "cheek", pt->fitzpatrick,
-        pt->history.pih_history, NULL, pr->sessions, *out);
-    if (st) {
-        free(*out);
-        *out = NULL;
-    }
-    return st;
-}
-
-static json_t *jnum(double v, int digits)
-{
-    return isfinite(v) ? scar_json_real(v, digits) : json_null();
-}
-
-static json_t *jpair(scar_jb *b, double lo, double hi, int digits)
-{
-    json_t *j = json_array();
-    scar_jb_push(b, j, jnum(lo, digits));
-    scar_jb_push(b, j, jnum(hi, digits));
-    return j;
-}
-
 static json_t *adjuncts_json(scar_jb *b, const bool *adj)
 {
     json_t *j = json_array();
@@ -59,7 +30,7 @@ static json_t *patient_json(scar_jb *b, const scar_plan_doc *d)
     const scar_patient *pt = d->patient;
     json_t *j = json_object(), *skin = json_object(), *pref = json_object();
     scar_jb_put(b, j, "name", scar_json_str(pt->name));
-    scar_jb_put(b, j, "age", jnum(pt->age_y, 4));
+    scar_jb_put(b, j, "age", scar_json_real(pt->age_y, 4));
     scar_jb_put(b, j, "fitzpatrick", json_integer(pt->fitzpatrick));
     scar_jb_put(b, j, "region", json_string(pt->region ? pt->region->name : "cheek"));
     static const char *const src[] = {"counts", "surface", "synth"};
@@ -91,7 +62,7 @@ static json_t *patient_json(scar_jb *b, const scar_plan_doc *d)
         scar_jb_put(b, pref, "start_date", json_null());
     }
     scar_jb_put(b, pref, "adjuncts_ok", adjuncts_json(b, pt->prefs.adjunct_ok));
-    scar_jb_put(b, pref, "max_downtime_days", jnum(pt->prefs.max_downtime_days, 4));
+    scar_jb_put(b, pref, "max_downtime_days", scar_json_real(pt->prefs.max_downtime_days, 4));
     scar_jb_put(b, j, "preferences", pref);
     return j;
 }
@@ -132,8 +103,8 @@ static json_t *evidence_json(scar_jb *b, const scar_plan_doc *d, const scar_prot
         scar_jb_put(b, o, "n_patients", a->n_patients >= 0 ? json_integer(a->n_patients)
                                                            : json_null());
         scar_jb_put(b, o, "scale", scar_json_str(a->scale));
-        scar_jb_put(b, o, "published_improvement_pct", jnum(a->mean_improvement_pct, 4));
-        scar_jb_put(b, o, "published_responder_pct", jnum(a->responder_pct, 4));
+        scar_jb_put(b, o, "published_improvement_pct", scar_json_real(a->mean_improvement_pct, 4));
+        scar_jb_put(b, o, "published_responder_pct", scar_json_real(a->responder_pct, 4));
         scar_plan_evidence_result(a, res, sizeof res);
         scar_jb_put(b, o, "result", json_string(res));
         scar_jb_put(b, o, "match", json_string(m[k].why));
@@ -157,27 +128,27 @@ static json_t *candidate_json(scar_ctx *ctx, scar_jb *b, const scar_plan_doc *d,
     scar_jb_put(b, j, "interval_weeks", scar_json_real(pr->interval_days / 7.0, 4));
     scar_jb_put(b, j, "adjuncts", adjuncts_json(b, pr->adjunct));
     scar_jb_put(b, j, "follow_up_weeks", scar_json_real(pr->follow_up_days / 7.0, 4));
-    scar_jb_put(b, j, "predicted_improvement_pct", jnum(c->improvement_pct, 4));
-    scar_jb_put(b, j, "ci95", jpair(b, c->ci95[0], c->ci95[1], 4));
-    scar_jb_put(b, j, "sd_pct", jnum(c->sd_pct, 4));
+    scar_jb_put(b, j, "predicted_improvement_pct", scar_json_real(c->improvement_pct, 4));
+    scar_jb_put(b, j, "ci95", scar_jb_pair(b, c->ci95[0], c->ci95[1], 4));
+    scar_jb_put(b, j, "sd_pct", scar_json_real(c->sd_pct, 4));
     scar_jb_put(b, j, "improvement_measure",
                 json_string("fall of the face's total scar volume, % (as `run`)"));
     json_t *gbq = json_object(), *gr = json_object(), *byt = json_object();
-    scar_jb_put(b, gbq, "before", jnum(c->gbq_before, 4));
-    scar_jb_put(b, gbq, "after", jnum(c->gbq_after, 4));
+    scar_jb_put(b, gbq, "before", scar_json_real(c->gbq_before, 4));
+    scar_jb_put(b, gbq, "after", scar_json_real(c->gbq_after, 4));
     scar_jb_put(b, j, "goodman_baron_quantitative", gbq);
-    scar_jb_put(b, gr, "before", jnum(c->grade_before, 4));
-    scar_jb_put(b, gr, "after", jnum(c->grade_after, 4));
+    scar_jb_put(b, gr, "before", scar_json_real(c->grade_before, 4));
+    scar_jb_put(b, gr, "after", scar_json_real(c->grade_after, 4));
     scar_jb_put(b, j, "goodman_baron_qualitative", gr);
-    scar_jb_put(b, j, "responder_pct", jnum(c->responder_pct, 4));
+    scar_jb_put(b, j, "responder_pct", scar_json_real(c->responder_pct, 4));
     for (int t = 0; t < SCAR_TYPE_COUNT; t++)
         if (r->types[t])
-            scar_jb_put(b, byt, scar_type_name((scar_type)t), jnum(c->depth_resp_pct[t], 4));
+            scar_jb_put(b, byt, scar_type_name((scar_type)t), scar_json_real(c->depth_resp_pct[t], 4));
     scar_jb_put(b, j, "depth_fall_pct_by_type", byt);
     scar_jb_put(b, j, "downtime_days_per_session",
-                jpair(b, c->downtime_lo_days, c->downtime_hi_days, 4));
-    scar_jb_put(b, j, "total_downtime_days", jnum(c->total_downtime_days, 4));
-    scar_jb_put(b, j, "predicted_erythema_days", jnum(c->erythema_days, 4));
+                scar_jb_pair(b, c->downtime_lo_days, c->downtime_hi_days, 4));
+    scar_jb_put(b, j, "total_downtime_days", scar_json_real(c->total_downtime_days, 4));
+    scar_jb_put(b, j, "predicted_erythema_days", scar_json_real(c->erythema_days, 4));
     scar_jb_put(b, j, "risk_level", json_string(scar_se_level_name(c->risk)));
     scar_side_effects *se = NULL;
     if (scar_plan_risks(ctx, d->patient, pr, &se) == SCAR_OK) {
@@ -187,7 +158,7 @@ static json_t *candidate_json(scar_ctx *ctx, scar_jb *b, const scar_plan_doc *d,
         b->ok = false;
     }
     scar_jb_put(b, j, "within_noise_of_best", json_boolean(c->within_noise));
-    scar_jb_put(b, j, "se_vs_best_pct", jnum(c->se_diff_best, 3));
+    scar_jb_put(b, j, "se_vs_best_pct", scar_json_real(c->se_diff_best, 3));
     scar_jb_put(b, j, "pareto", json_boolean(c->pareto));
     scar_jb_put(b, j, "over_patient_downtime", json_boolean(c->over_downtime));
     json_t *days = json_array(), *sched = json_array();

@@ -36,9 +36,4 @@ json_t *scar_plan_to_json(scar_ctx *ctx, const scar_plan_doc *d);
  * (self-contained, printable: the patient's pages, then the clinician's). */
 scar_status scar_plan_write(scar_ctx *ctx, const scar_plan_doc *d, const char *out_dir);
 
-/* The risks of a candidate for this patient: the course-level side-effect
- * items of the protocol (safety.csv), heap-allocated into *out. */
-scar_status scar_plan_risks(scar_ctx *ctx, const scar_patient *pt, const scar_protocol *pr,
-                            scar_side_effects **out);
-
 #endif /* SCAR_PLAN_REPORT_H */

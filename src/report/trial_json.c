@@ -10,14 +10,6 @@
 
 #include <math.h>
 
-static json_t *jpair(scar_jb *b, double lo, double hi, int digits)
-{
-    json_t *j = json_array();
-    scar_jb_push(b, j, scar_json_real(lo, digits));
-    scar_jb_push(b, j, scar_json_real(hi, digits));
-    return j;
-}
-
 static json_t *bands_json(scar_jb *b, const double *v)
 {
     static const char *const names[4] = {"excellent", "good", "fair", "poor"};
@@ -88,7 +80,7 @@ static json_t *arm_json(scar_jb *b, const scar_trial_result *r, size_t k)
         : v.pub_computed ? json_string("computed: 100 (1 - final mean / baseline mean)")
                          : json_string("reported"));
     scar_jb_put(b, j, "predicted_improvement_pct", scar_json_real(v.imp, 5));
-    scar_jb_put(b, j, "predicted_ci95", jpair(b, v.lo, v.hi, 5));
+    scar_jb_put(b, j, "predicted_ci95", scar_jb_pair(b, v.lo, v.hi, 5));
     scar_jb_put(b, j, "predicted_sd_pct", scar_json_real(v.sd, 4));
     scar_jb_put(b, j, "gap_points", scar_json_real(v.gap, 4));
     scar_jb_put(b, j, "within_15_points",
@@ -96,7 +88,7 @@ static json_t *arm_json(scar_jb *b, const scar_trial_result *r, size_t k)
     scar_jb_put(b, j, "published_responder_pct", scar_json_real(v.pub_resp, 5));
     scar_jb_put(b, j, "published_responder_def", scar_json_str(a->responder_def));
     scar_jb_put(b, j, "predicted_responder_pct", scar_json_real(v.resp, 5));
-    scar_jb_put(b, j, "predicted_responder_ci95", jpair(b, v.resp_lo, v.resp_hi, 5));
+    scar_jb_put(b, j, "predicted_responder_ci95", scar_jb_pair(b, v.resp_lo, v.resp_hi, 5));
     scar_jb_put(b, j, "responder_rule", v.pred ? scar_json_str(v.s->responder_rule) : json_null());
     scar_jb_put(b, j, "predicted_bands", bands_json(b, v.bands));
     scar_jb_put(b, j, "published_bands", bands_json(b, v.pub_bands));
@@ -176,7 +168,7 @@ json_t *scar_trial_to_json(scar_ctx *ctx, const scar_trial_result *r)
         scar_jb_put(&b, e, "why", json_string(q->why));
         scar_jb_put(&b, e, "unit", have ? scar_json_str(info.unit) : json_null());
         scar_jb_put(&b, e, "value", have ? scar_json_real(info.value, 6) : json_null());
-        scar_jb_put(&b, e, "range", have ? jpair(&b, info.lo, info.hi, 6) : jpair(&b, NAN, NAN, 6));
+        scar_jb_put(&b, e, "range", have ? scar_jb_pair(&b, info.lo, info.hi, 6) : scar_jb_pair(&b, NAN, NAN, 6));
         scar_jb_push(&b, vp, e);
     }
     scar_jb_put(&b, root, "varied_params", vp);
