@@ -17,7 +17,9 @@ async function readJson(res) {
   try {
     return JSON.parse(text);
   } catch {
-    return { error: text.trim().split('\n')[0].slice(0, 300) };
+    // not JSON (a proxy's or an old server's page): keep one short plain-text line, never HTML
+    const line = text.trim().split('\n')[0].slice(0, 300);
+    return /^</.test(line) ? null : { error: line };
   }
 }
 

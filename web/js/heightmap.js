@@ -166,11 +166,10 @@ export function drawColourBar(box, zmin, zmax) {
     ctx.fillStyle = `rgb(${r | 0},${g | 0},${b | 0})`;
     ctx.fillRect(i, 0, 1, 12);
   }
-  const mid = (zmin + zmax) / 2;
   box.replaceChildren(
     el('span', { className: 'cb-label' }, `${zmin.toFixed(0)} µm`),
     c,
     el('span', { className: 'cb-label' }, `${zmax.toFixed(0)} µm`),
-    el('span', { className: 'hint' }, ` height (scars below 0; middle ${mid.toFixed(0)} µm)`),
+    el('span', { className: 'hint' }, ' height; scars are the low, dark areas'),
   );
 }

@@ -35,6 +35,7 @@ export function initPlan() {
   $('plan-form').addEventListener('input', () => { if ($('plan-flags').childElementCount) readPatient(); });
   on('skin', skinChoice);
   skinChoice();
+  if (!$('pt-start').value) $('pt-start').value = new Date().toISOString().slice(0, 10);
 }
 
 export function applyPlanOptions() {
@@ -51,6 +52,13 @@ export function applyPlanOptions() {
   $('pt-fitz-range').textContent = rangeText(o.fitzpatrick);
   $('pt-adjuncts').replaceChildren(...o.adjuncts.map((a) => el('label', { className: 'check' }, el('input', { type: 'checkbox', value: a.name, id: `pt-a-${a.name}` }), ` ${a.label || titleCase(a.name)}`)));
   if (o.sessions) $('pt-max-sessions').max = Math.max(1, o.sessions.max);
+  const ps = o.plan;
+  if (ps) {
+    for (const [id, r] of [['pt-patients', ps.patients], ['pt-sweeps', ps.sweeps], ['pt-dx', ps.dx_um]]) {
+      if (!r) continue;
+      $(id).min = r.min; $(id).max = r.max;
+    }
+  }
 }
 
 /** Regions and adjuncts without /api/options: the names the patient reader accepts. */
@@ -109,9 +117,10 @@ function readPatient() {
   const dt = take('pt-downtime', { label: 'most downtime', min: 0, max: 365, optional: true, unit: 'days' });
   if (dt != null) prefs.max_downtime_days = dt;
   p.preferences = prefs;
-  const patients = take('pt-patients', { label: 'virtual patients', min: 2, max: 1000, integer: true });
-  const sweeps = take('pt-sweeps', { label: 'sweeps', min: 1, max: 10, integer: true });
-  const dx = take('pt-dx', { label: 'grid voxel edge', min: 20, max: 200, unit: 'µm' });
+  const pl = (state.options && state.options.plan) || { patients: { min: 2, max: 1000 }, sweeps: { min: 1, max: 10 }, dx_um: { min: 20, max: 200 } };
+  const patients = take('pt-patients', { label: 'virtual patients', min: pl.patients.min, max: pl.patients.max, integer: true });
+  const sweeps = take('pt-sweeps', { label: 'sweeps', min: pl.sweeps.min, max: pl.sweeps.max, integer: true });
+  const dx = take('pt-dx', { label: 'grid voxel edge', min: pl.dx_um.min, max: pl.dx_um.max, unit: 'µm' });
   showFlags($('plan-flags'), problems);
   return { patient: p, patients, sweeps, dx, ok: !problems.length };
 }
@@ -144,7 +153,7 @@ async function submit(screenOnly) {
 
 const deviceLabel = (name) => {
   const d = state.options && state.options.devices.find((x) => x.name === name);
-  return d ? d.label : titleCase(name);
+  return titleCase(d ? d.label : name);
 };
 const adjunctText = (list) => (list && list.length ? list.map((a) => {
   const d = state.options && state.options.adjuncts.find((x) => x.name === a);

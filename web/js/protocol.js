@@ -37,7 +37,7 @@ export function applyProtocolOptions() {
   const o = opts();
   const dev = $('p-device');
   const was = dev.value || 'pen';
-  dev.replaceChildren(...o.devices.map((d) => el('option', { value: d.name }, d.label || titleCase(d.name))));
+  dev.replaceChildren(...o.devices.map((d) => el('option', { value: d.name }, titleCase(d.label || d.name))));
   dev.value = o.devices.some((d) => d.name === was) ? was : o.devices[0].name;
   const reg = $('p-region');
   reg.replaceChildren(...o.regions.map((r) => el('option', { value: r.name }, titleCase(r.name))));
@@ -124,7 +124,9 @@ export function refresh() {
     $('p-needle-range').textContent = n.min != null ? `${d.label || d.name}: ${rangeText(n, 'mm')}` : '';
   }
   if (r) {
-    $('p-region-range').textContent = r.max_needle_mm != null ? `needles at most ${r.max_needle_mm} mm here — ${r.source || 'source not given'}` : '';
+    $('p-region-range').textContent = r.max_needle_mm != null
+      ? `needles at most ${r.max_needle_mm} mm here${r.chart ? ` (chart: ${r.chart} mm)` : ''} — ${r.source || 'source not given'}`
+      : state.options ? 'the needle chart has no row for this region: the device\'s range applies' : '';
   }
   const s = state.skin;
   $('protocol-skin').textContent = s

@@ -100,6 +100,7 @@ async function showResults(job, scenario) {
   const slider = $('res-stage');
   slider.max = String(Math.max(0, current.stages.length - 1));
   slider.disabled = current.stages.length < 2;
+  slider.dataset.stages = current.stages.map((st) => st.name).join(',');
   if (current.stages.length) {
     const start = await surface(current.stages[0].name);
     current.range = zRange(start);
@@ -179,7 +180,7 @@ export function sideEffectItem(it) {
       tb.append(el('tr', {}, el('td', {}, n.what || ''), el('td', { className: 'num' }, `${n.value ?? ''} ${n.unit || ''}`), el('td', {}, n.population || ''), el('td', { className: 'source' }, linkOrText(n.source || ''))));
     }
     t.append(tb);
-    li.append(t);
+    li.append(el('details', {}, el('summary', {}, `Published numbers (${it.numbers.length})`), t));
   }
   if (it.source) li.append(el('p', { className: 'source' }, 'Source: ', linkOrText(it.source)));
   return li;

@@ -30,7 +30,7 @@ function note(container, text) {
 export class SurfaceView {
   constructor(container) {
     this.container = container;
-    this.exaggeration = 4;
+    this.exaggeration = 3;
     this.ready = null;
     this.surface = null;
   }
