@@ -111,6 +111,7 @@ const canvasColours = (sel) => page.evaluate((sel) => {
   return seen.size;
 }, sel);
 
+const pctText = (v) => `${Number(v).toFixed(Math.abs(v) < 1 && v !== 0 ? 2 : 1)} %`;
 const DISCLAIMER = "scarsim is a research and education tool, not a substitute for a dermatologist's examination.";
 const vendorBuilt = existsSync(join(ROOT, 'web/vendor/three.module.min.js'));
 
@@ -243,7 +244,7 @@ try {
   check('run finished', job.state === 'done' && job.result && job.result.final, JSON.stringify(job).slice(0, 300), t0);
   const res = job.result;
   const shown = await page.locator('#res-improvement').innerText();
-  check('improvement shown is the server\'s', shown === `${Number(res.final.improvement_pct).toFixed(1)} %`, `page "${shown}" vs final.improvement_pct ${res.final.improvement_pct}`);
+  check('improvement shown is the server\'s', shown === pctText(res.final.improvement_pct), `page "${shown}" vs final.improvement_pct ${res.final.improvement_pct}`);
   const summary = await page.locator('#res-summary').innerText();
   check('depth before and after shown', summary.includes(`${res.baseline.mean_depth_mm.toFixed(3)} → ${res.final.mean_depth_mm.toFixed(3)} mm`), summary.replace(/\n/g, ' | '));
   // the slider over the stages
@@ -351,7 +352,7 @@ try {
       const rowsN = await page.$$eval('#plan-table tbody tr', (t) => t.length);
       const card = await page.locator('#plan-recommended').innerText();
       check(`tiny plan: recommended course, band, dates, table (${((Date.now() - t0) / 1000).toFixed(0)} s)`,
-        imp === `${rec.predicted_improvement_pct.toFixed(1)} %` && card.includes(`${rec.ci95[0].toFixed(1)} to ${rec.ci95[1].toFixed(1)} %`) &&
+        imp === pctText(rec.predicted_improvement_pct) && card.includes(`${rec.ci95[0].toFixed(1)} to ${rec.ci95[1].toFixed(1)} %`) &&
         JSON.stringify(dates) === JSON.stringify(rec.schedule) && dates[0] === '2027-01-11' && rowsN === pj.result.plans.length,
         `page ${imp} vs ${rec.predicted_improvement_pct}; dates ${JSON.stringify(dates)} vs ${JSON.stringify(rec.schedule)}; rows ${rowsN}`);
       const rhref = await page.getAttribute('#plan-report', 'href');

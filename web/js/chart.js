@@ -25,7 +25,7 @@ export function ticks(lo, hi, n = 5) {
  * Draws into `box` (replacing its content). The svg gets data-points for tests.
  */
 export function lineChart(box, o) {
-  const W = 520, H = 240, L = 58, R = 16, T = 14, B = 42;
+  const W = 520, H = 240, L = 68, R = 16, T = 14, B = 42;
   const pts = o.points.filter((p) => Number.isFinite(p.x) && Number.isFinite(p.y));
   const svg = s('svg', { viewBox: `0 0 ${W} ${H}`, role: 'img', 'aria-label': o.title || o.yLabel, class: 'chart-svg' });
   svg.dataset.points = String(pts.length);
@@ -58,7 +58,7 @@ export function lineChart(box, o) {
   g.append(s('line', { x1: L, x2: W - R, y1: H - B, y2: H - B }));
   g.append(s('line', { x1: L, x2: L, y1: T, y2: H - B }));
   g.append(s('text', { x: (L + W - R) / 2, y: H - 6, 'text-anchor': 'middle' }, o.xLabel || 'day'));
-  g.append(s('text', { x: 14, y: (T + H - B) / 2, 'text-anchor': 'middle', transform: `rotate(-90 14 ${(T + H - B) / 2})` }, o.yLabel));
+  g.append(s('text', { x: 12, y: (T + H - B) / 2, 'text-anchor': 'middle', transform: `rotate(-90 12 ${(T + H - B) / 2})` }, o.yLabel));
   if (o.zeroLine && y0 < 0 && y1 > 0) g.append(s('line', { x1: L, x2: W - R, y1: Y(0), y2: Y(0), class: 'zero' }));
   svg.append(g);
 

@@ -238,14 +238,14 @@ function recommendedCard(p) {
     el('h4', {}, 'Recommended course'),
     el('p', { className: 'big-line' }, `${deviceLabel(p.device)}, ${fmt(p.needle_mm, 2)} mm needles, ${p.sessions} sessions ${fmt(p.interval_weeks, 0)} weeks apart, ${adjunctText(p.adjuncts)}`),
     el('div', { className: 'big' }, el('span', { id: 'plan-improvement' }, pct(p.predicted_improvement_pct)),
-      el('small', {}, `predicted fall of the scar volume, 95 % band ${band(p.ci95)} (${p.improvement_measure || 'as run'})`)));
+      el('small', {}, `predicted fall of the scar volume, 95 % band ${band(p.ci95)} (${String(p.improvement_measure || '').replace(/`/g, '')})`)));
   const dl = el('dl', { className: 'grades' });
   const gbq = p.goodman_baron_quantitative, gbl = p.goodman_baron_qualitative;
   const rows = [
     ['Goodman-Baron quantitative', gbq ? `${fmt(gbq.before, 1)} → ${fmt(gbq.after, 1)}` : '–'],
     ['Goodman-Baron qualitative', gbl ? `${fmt(gbl.before, 1)} → ${fmt(gbl.after, 1)}` : '–'],
     ['Virtual patients one grade better', pct(p.responder_pct, 0)],
-    ['Downtime per session', Array.isArray(p.downtime_days_per_session) ? `${p.downtime_days_per_session.join('-')} days` : '–'],
+    ['Downtime per session', Array.isArray(p.downtime_days_per_session) ? `${p.downtime_days_per_session.map((d) => fmt(d, d < 1 ? 1 : 0)).join('-')} days` : '–'],
     ['Total downtime', `${fmt(p.total_downtime_days, 0)} days`],
     ['Risk level', p.risk_level || '–'],
   ];

@@ -7,7 +7,7 @@ import { drawHeightMap, zRange } from './heightmap.js';
 import { SurfaceView } from './view3d.js';
 import { lineChart } from './chart.js';
 import { state, on } from './state.js';
-import { $, el, fmt, pct, linkOrText } from './util.js';
+import { $, el, fmt, pct, linkOrText, titleCase } from './util.js';
 
 let view = null;
 let busy = false;
@@ -170,7 +170,7 @@ function scarTable(scars) {
 
 export function sideEffectItem(it) {
   const li = el('li', { className: `se se-${it.level}`, dataset: { id: it.id || '' } },
-    el('h5', {}, it.title || it.id, ' ', el('span', { className: `level level-${it.level}` }, it.level)),
+    el('h5', {}, it.title || (it.id === 'pih' ? 'PIH' : titleCase(it.id || '')), ' ', el('span', { className: `level level-${it.level}` }, it.level)),
     el('p', {}, it.text || ''));
   if (it.trigger) li.append(el('p', { className: 'hint' }, `Why shown: ${it.trigger}`));
   if (it.numbers && it.numbers.length) {

@@ -31,9 +31,11 @@ export function fmt(v, digits = 2) {
   return n.toFixed(digits);
 }
 
-export function pct(v, digits = 1) {
+/** A percentage; below 1 % in size with two decimals, so that 0.04 % does not read as 0. */
+export function pct(v, digits) {
   if (v == null || Number.isNaN(Number(v))) return '–';
-  return `${Number(v).toFixed(digits)} %`;
+  const n = Number(v);
+  return `${n.toFixed(digits ?? (Math.abs(n) < 1 && n !== 0 ? 2 : 1))} %`;
 }
 
 export const ROMAN = ['', 'I', 'II', 'III', 'IV', 'V', 'VI'];
