@@ -121,7 +121,7 @@ export function refresh() {
   if (d) {
     const n = d.needle_mm || {};
     $('p-device-range').textContent = d.home ? 'for use at home' : state.options ? 'clinic device' : $('p-device-range').textContent;
-    $('p-needle-range').textContent = n.min != null ? `${d.label || d.name}: ${rangeText(n, 'mm')}` : '';
+    $('p-needle-range').textContent = n.min != null ? `${titleCase(d.label || d.name)}: ${rangeText(n, 'mm')}` : '';
   }
   if (r) {
     $('p-region-range').textContent = r.max_needle_mm != null
@@ -130,7 +130,7 @@ export function refresh() {
   }
   const s = state.skin;
   $('protocol-skin').textContent = s
-    ? `Skin: ${s.kind === 'synth' ? 'the synthetic skin' : s.name || 'the uploaded surface'} of the Skin tab (${s.scan.scars.length} scars${s.upload ? `, upload ${s.upload}` : ''}).`
+    ? `Skin: ${s.kind === 'synth' ? 'the synthetic skin' : s.name || 'the uploaded surface'} of the Skin tab (${s.scan.scars.length} scar${s.scan.scars.length === 1 ? '' : 's'}${s.upload ? `, upload ${s.upload}` : ''}).`
     : 'Skin: none yet — make a synthetic skin or upload a surface on the Skin tab first.';
   const { scenario, problems } = readForm();
   showFlags($('protocol-flags'), problems);
