@@ -2,7 +2,8 @@
 # Installs the Debian packages scarsim needs, only those that are missing.
 #   scripts/setup-deps.sh          what building and running scarsim needs
 #   scripts/setup-deps.sh --tests  that, and what the test suite needs
-#                                  (cmocka, gwyddion, ParaView, xvfb)
+#                                  (cmocka, gwyddion, ParaView, xvfb, chromium,
+#                                  and Node.js with npm when missing)
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 sections="Build Libraries"
@@ -17,6 +18,11 @@ missing=()
 for p in "${pkgs[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
 done
+# The browser tests (docs/web.md) need Node.js and npm; a machine that has
+# them from elsewhere (nodesource, nvm) keeps its own.
+if [ "${1:-}" = "--tests" ] && ! command -v npm >/dev/null 2>&1; then
+  missing+=(nodejs npm)
+fi
 if [ ${#missing[@]} -eq 0 ]; then
   exit 0
 fi
