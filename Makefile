@@ -181,4 +181,6 @@ format:
 clean:
 	rm -rf build build-san build-fuzz
 
+-include web/web.mk
+
 -include $(LIB_OBJ:.o=.d) $(APP_OBJ:.o=.d)

@@ -331,7 +331,7 @@ static void pen_on_type_ii(void **state)
     /* the forehead's chart is shallower */
     pr.device.needle_mm = 1.0;
     assert_int_equal(
-        scar_side_effects_assess_region(fx->ctx, &pr, "forehead", 2, false, NULL, 4, fx->se),
+        scar_side_effects_assess_region(fx->ctx, &pr, "forehead", 2, false, -1, NULL, 4, fx->se),
         SCAR_OK);
     assert_int_equal(level(se, "depth_region"), SCAR_SE_WARNING);
     /* between the guide's bands the range spans both: 1.75 mm -> 4-7 days */
@@ -344,6 +344,21 @@ static void pen_on_type_ii(void **state)
     assert_int_equal(scar_side_effects_assess(fx->ctx, &pr, 2, true, NULL, 4, fx->se), SCAR_OK);
     assert_int_equal(level(se, "pih"), SCAR_SE_CAUTION);
     assert_int_equal(level(se, "granuloma"), SCAR_SE_CAUTION);
+    /* cold sores: a caution when the history is unknown or positive,
+     * information when the patient has had none */
+    assert_int_equal(level(se, "herpes"), SCAR_SE_CAUTION);
+    assert_non_null(strstr(find(se, "herpes", 0)->text, "If you have had cold sores"));
+    assert_int_equal(
+        scar_side_effects_assess_region(fx->ctx, &pr, "cheek", 2, false, 0, NULL, 4, fx->se),
+        SCAR_OK);
+    assert_int_equal(level(se, "herpes"), SCAR_SE_INFO);
+    assert_non_null(strstr(find(se, "herpes", 0)->text, "have not had cold sores"));
+    assert_int_equal(
+        scar_side_effects_assess_region(fx->ctx, &pr, "cheek", 2, false, 1, NULL, 4, fx->se),
+        SCAR_OK);
+    assert_int_equal(level(se, "herpes"), SCAR_SE_CAUTION);
+    assert_non_null(strstr(find(se, "herpes", 0)->text, "You have had cold sores"));
+    assert_non_null(strstr(find(se, "herpes", 0)->trigger, "herpes_history"));
 }
 
 static void every_device_and_type(void **state)
@@ -357,7 +372,8 @@ static void every_device_and_type(void **state)
                     pr.adjunct[a] = true;
                 double ery[6] = {0, 1, 2, 3, 4, 5};
                 assert_int_equal(scar_side_effects_assess_region(fx->ctx, &pr, "nose", fitz, adj,
-                                                                 adj ? ery : NULL, 6, fx->se),
+                                                                 adj - 1, adj ? ery : NULL, 6,
+                                                                 fx->se),
                                  SCAR_OK);
                 check_items(fx->se);
                 assert_non_null(find(fx->se, "pih", 0));
@@ -400,7 +416,7 @@ static void refusals(void **state)
     assert_int_equal(scar_side_effects_assess(fx->ctx, &pr, 3, false, bad, 2, fx->se), SCAR_EINPUT);
     tu_assert_err_has(fx->ctx, "session 2");
     assert_int_equal(
-        scar_side_effects_assess_region(fx->ctx, &pr, "elbow", 3, false, NULL, 2, fx->se),
+        scar_side_effects_assess_region(fx->ctx, &pr, "elbow", 3, false, -1, NULL, 2, fx->se),
         SCAR_EINPUT);
     tu_assert_err_has(fx->ctx, "elbow");
     pr.device.needle_mm = -1;

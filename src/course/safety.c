@@ -643,7 +643,7 @@ static void infection(scar_side_effects *se, const scar_protocol *pr)
     }
 }
 
-static void flares(scar_side_effects *se)
+static void flares(scar_side_effects *se, int herpes_history)
 {
     scar_se_item *it = add(se, "acne_flare", 0, SCAR_SE_INFO);
     TEXT(it, "A flare of acne after needling is listed among reported side effects; no rate was "
@@ -654,12 +654,25 @@ static void flares(scar_side_effects *se)
     cite(it, SCAR_SE_AE_REVIEW);
     cite(it, SCAR_SE_ACTIVE_ACNE);
 
-    it = add(se, "herpes", 0, SCAR_SE_CAUTION);
-    TEXT(it, "If you have had cold sores (herpes simplex), tell your clinician: antiviral "
-             "medicine beforehand is suggested (a clinic list, not peer reviewed). No study "
-             "found gave a rate of cold sores coming back after needling.");
-    WHY(it, "shown to everyone at caution: scarsim is not told the patient's herpes history, "
-            "and the evidence has no rate ('no rate found')");
+    it = add(se, "herpes", 0, herpes_history == 0 ? SCAR_SE_INFO : SCAR_SE_CAUTION);
+    if (herpes_history > 0)
+        TEXT(it, "You have had cold sores (herpes simplex): antiviral medicine before each "
+                 "session is suggested (a clinic list, not peer reviewed).");
+    else if (herpes_history == 0)
+        TEXT(it, "You said you have not had cold sores (herpes simplex). If you ever do, tell "
+                 "your clinician before a session: antiviral medicine beforehand is suggested "
+                 "(a clinic list, not peer reviewed).");
+    else
+        TEXT(it, "If you have had cold sores (herpes simplex), tell your clinician: antiviral "
+                 "medicine beforehand is suggested (a clinic list, not peer reviewed).");
+    TEXT(it, " No study found gave a rate of cold sores coming back after needling.");
+    if (herpes_history > 0)
+        WHY(it, "herpes_history: caution (the evidence has no rate, 'no rate found')");
+    else if (herpes_history == 0)
+        WHY(it, "no herpes history: shown for information");
+    else
+        WHY(it, "shown to everyone at caution: scarsim is not told the patient's herpes "
+                "history, and the evidence has no rate ('no rate found')");
     cite(it, SCAR_SE_HSV_RATE);
     cite(it, SCAR_SE_HSV_HISTORY);
 }
@@ -834,6 +847,7 @@ static void depth(scar_side_effects *se, const scar_protocol *pr, const char *re
 
 scar_status scar_side_effects_assess_region(scar_ctx *ctx, const scar_protocol *pr,
                                             const char *region, int fitzpatrick, bool pih_history,
+                                            int herpes_history,
                                             const double *model_erythema_days, int nsessions,
                                             scar_side_effects *out)
 {
@@ -875,7 +889,7 @@ scar_status scar_side_effects_assess_region(scar_ctx *ctx, const scar_protocol *
         /* the needling evidence; none of it was measured with lasers */
         tram_track(out, pr);
         infection(out, pr);
-        flares(out);
+        flares(out, herpes_history);
         products(out, pr);
         depth(out, pr, out->region);
     }
@@ -890,7 +904,7 @@ scar_status scar_side_effects_assess(scar_ctx *ctx, const scar_protocol *pr, int
                                      bool pih_history, const double *model_erythema_days,
                                      int nsessions, scar_side_effects *out)
 {
-    return scar_side_effects_assess_region(ctx, pr, "cheek", fitzpatrick, pih_history,
+    return scar_side_effects_assess_region(ctx, pr, "cheek", fitzpatrick, pih_history, -1,
                                            model_erythema_days, nsessions, out);
 }
 

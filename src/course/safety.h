@@ -153,9 +153,12 @@ scar_status scar_side_effects_assess(scar_ctx *ctx, const scar_protocol *pr, int
                                      bool pih_history, const double *model_erythema_days,
                                      int nsessions, scar_side_effects *out);
 /* The same for a named facial region (scar_region names; NULL: cheek).  The
- * depth guideline of the region is used where safety.csv has one. */
+ * depth guideline of the region is used where safety.csv has one.
+ * herpes_history: 1 yes, 0 no, -1 not known (a scenario; the cold-sore
+ * caution is then shown to everyone). */
 scar_status scar_side_effects_assess_region(scar_ctx *ctx, const scar_protocol *pr,
                                             const char *region, int fitzpatrick, bool pih_history,
+                                            int herpes_history,
                                             const double *model_erythema_days, int nsessions,
                                             scar_side_effects *out);
 

@@ -18,6 +18,9 @@ static void kill_cells(scar_tissue *t, size_t v, double keep)
         return;
     double nb = scar_tissue_n_base(t, v);
     t->f[SCAR_F_N][v] = (nb + t->f[SCAR_F_N][v]) * keep - nb;
+    /* the killed share of a floor's cells is refilled from normal dermis */
+    if (t->floor_now && t->floor_now[v] > 0.0f)
+        t->floor_now[v] *= (float)(1.0 - t->p->f_repop * (1.0 - keep));
     if (t->f[SCAR_F_MYO])
         t->f[SCAR_F_MYO][v] *= keep;
 }

@@ -10,14 +10,17 @@
  * Fields are stored as departures from the untreated steady state
  * (tissue.h); each voxel's baseline is rebuilt here, the full value updated,
  * and the departure stored back.  The homeostasis constants of §2 (r_0, k_rho,
- * k_e) are taken per voxel from its own baseline, so the scar floor, with fewer
- * cells and less matrix (§4.1), is a steady state of its own.
+ * k_e) are taken per voxel from its set point, so the scar floor, with fewer
+ * cells and less matrix (§4.1), is a steady state of its own until tracks
+ * kill its cells: the share refilled from normal dermis moves the set point
+ * towards normal skin (tissue.h floor_now), and the floor is then remodelled
+ * towards normal density at the pace of the homeostasis it now has.
  *
  * Responses use c~ = (c - c0)+, the excess over homeostasis (§2, stimulus
  * convention).  The growth-factor equation is written for the departure:
- * dc'/dt = beta_M M + beta_n (n' + m) + sources - delta_c c'; its basal part
- * beta_n n_base = delta_c c0 balances exactly, and positivity of c = c0 + c'
- * follows from n' >= -n_base.
+ * dc'/dt = beta_M M + beta_n (n - n_set + m) + sources - delta_c c'; its basal
+ * part beta_n n_set = delta_c c0 balances exactly, and positivity of c = c0 + c'
+ * follows from n >= 0 and n_set <= n0.
  */
 #include "heal_internal.h"
 
@@ -118,12 +121,17 @@ static long react_plane(heal_state *h, size_t k, const react_k *rk, double *synt
         double ct = cp > 0.0 ? cp : 0.0;   /* c~ */
         double myo = Y ? Y[v] : 0.0;
         double np = l == SCAR_LAYER_DERMIS ? N[v] : 0.0;
+        double np_set = np; /* n - its set point now */
 
         if (l == SCAR_LAYER_DERMIS) {
-            double w = t->floor_w[col];
-            react_base bw;
-            const react_base *B = w == 0.0 ? &rk->b0 : w == 1.0 ? &rk->b1 : (bw = base_of(p, w), &bw);
-            double nb = B->nb, eb = p->e0;
+            /* S0: the initial baseline the fields are stored against; B:
+             * the set point now, whose homeostasis constants drive the
+             * reactions (the same until tracks reach a scar floor) */
+            double w = t->floor_w[col], wn = t->floor_now ? (double)t->floor_now[v] : w;
+            react_base bw, bn;
+            const react_base *S0 = w == 0.0 ? &rk->b0 : w == 1.0 ? &rk->b1 : (bw = base_of(p, w), &bw);
+            const react_base *B = wn == w ? S0 : wn == 0.0 ? &rk->b0 : (bn = base_of(p, wn), &bn);
+            double nb = S0->nb, eb = p->e0;
             /* saturating responses to c~ (all zero at homeostasis) */
             double s_r = 0.0, s_rho = 0.0, s_3 = 0.0, s_e = 0.0, s_m = 0.0;
             if (ct > 0.0) {
@@ -152,7 +160,7 @@ static long react_plane(heal_state *h, size_t k, const react_k *rk, double *synt
 
             /* collagen: synthesis Pi, wound-type III fraction f3, MMP-driven
              * degradation Phi, maturation of excess III into I */
-            double r3 = B->r3b + R3[v], r1 = B->r1b + R1[v];
+            double r3 = S0->r3b + R3[v], r1 = S0->r1b + R1[v];
             double rho = r1 + r3;
             double sv = S ? S[v] : 0.0;
             double room = 1.0 - rho / p->rho_max;
@@ -172,8 +180,9 @@ static long react_plane(heal_state *h, size_t k, const react_k *rk, double *synt
             double r1n = (r1 + dt * (1.0 - f3) * Pi + moved) / (1.0 + dt * kdeg);
             syn += dt * Pi;
             deg += dt * kdeg * (r3n + r1n);
-            R3[v] = r3n - B->r3b;
-            R1[v] = r1n - B->r1b;
+            R3[v] = r3n - S0->r3b;
+            R1[v] = r1n - S0->r1b;
+            np_set = n1 - B->nb;
             if (RD) {
                 double rd0 = RD[v];
                 RD[v] = rd0 * exp(-p->delta_d * Phi * dt);
@@ -189,7 +198,7 @@ static long react_plane(heal_state *h, size_t k, const react_k *rk, double *synt
         /* growth factor departure: exact for frozen sources.  The optional
          * autocrine loop (§2.4, beta_a, off by default) answers the excess
          * c~ like every other response, so untreated skin stays put. */
-        double src = p->beta_M * Mv + p->beta_n * (np + myo);
+        double src = p->beta_M * Mv + p->beta_n * (np_set + myo);
         if (p->beta_a > 0.0 && ct > 0.0 && l == SCAR_LAYER_DERMIS)
             src += p->beta_a * (tissue_n_base_at(t, v) + np + myo) * ct / (p->K_a + ct);
         double c1 = cp * rk->ec + src * rk->ec_frac;

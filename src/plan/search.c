@@ -212,7 +212,7 @@ scar_status scar_plan_risks(scar_ctx *ctx, const scar_patient *pt, const scar_pr
         return SCAR_ENOMEM;
     scar_status st = scar_side_effects_assess_region(
         ctx, pr, pt->region ? pt->region->name : "cheek", pt->fitzpatrick,
-        pt->history.pih_history, NULL, pr->sessions, *out);
+        pt->history.pih_history, pt->history.herpes_history ? 1 : 0, NULL, pr->sessions, *out);
     if (st) {
         free(*out);
         *out = NULL;

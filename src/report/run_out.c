@@ -102,11 +102,12 @@ scar_status scar_run_side_effects(scar_ctx *ctx, const scar_run_result *r,
     scar_status st = se && ery ? SCAR_OK : SCAR_ENOMEM;
     for (size_t k = 0; !st && k < r->nsessions; k++)
         ery[k] = r->sessions[k].erythema_days;
-    /* scenarios hold no PIH history yet (DESIGN.md has it for plan's
-     * patients only): false */
+    /* scenarios hold no PIH or herpes history (DESIGN.md has them for plan's
+     * patients only): no PIH, herpes not known */
     if (!st)
         st = scar_side_effects_assess_region(ctx, &sc->protocol, sc->region->name,
-                                             sc->fitzpatrick, false, ery, (int)r->nsessions, se);
+                                             sc->fitzpatrick, false, -1, ery, (int)r->nsessions,
+                                             se);
     free(ery);
     if (st)
         free(se);

@@ -270,6 +270,15 @@ scar_status scar_tissue_create(scar_ctx *ctx, const scar_tissue_spec *spec,
     }
     build_columns(t, spec);
     build_layers(t);
+    bool floors = false;
+    for (size_t col = 0; col < plane && !floors; col++)
+        floors = t->floor_w[col] > 0.0;
+    if (floors) {
+        if (!(t->floor_now = scar_malloc(ctx, g.n * sizeof *t->floor_now)))
+            goto fail;
+        for (size_t v = 0; v < g.n; v++)
+            t->floor_now[v] = (float)t->floor_w[v % plane];
+    }
     *out = t;
     return SCAR_OK;
 fail:
@@ -285,6 +294,7 @@ void scar_tissue_destroy(scar_tissue **pt)
     scar_params_destroy(&t->p);
     free(t->H0);
     free(t->floor_w);
+    free(t->floor_now);
     free(t->tau_t0);
     free(t->tau_t);
     free(t->D_deep);

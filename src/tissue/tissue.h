@@ -106,6 +106,14 @@ typedef struct scar_tissue {
     /* 2-D column maps, nx*ny, x fastest */
     double *H0;            /* initial surface height, mm (scars < 0) */
     double *floor_w;       /* scar-floor weight in [0, 1] (1 inside a scar) */
+    /* per voxel (NULL when the skin has no atrophic floor): the scar-floor
+     * weight of the voxel's set point now.  It starts at its column's
+     * floor_w and falls as tracks kill the floor's cells and cells of
+     * normal dermis refill it (f_repop; docs/engine.md, "Scar floors").
+     * Fields stay stored as departures from the initial baseline (floor_w);
+     * this weight sets the homeostasis constants the reactions use.
+     * Float: a share in [0, 1] needs no more. */
+    float *floor_now;
     double *tau_t0;        /* initial tethering of the column */
     double *tau_t;         /* tethering now */
     double *D_deep;        /* cumulative deep tracks per mm^2 */
