@@ -428,6 +428,8 @@ static void engine_state_round_trips(void **state)
     assert_memory_equal(tx->tau_t, ty->tau_t, plane * sizeof *tx->tau_t);
     assert_memory_equal(tx->D_deep, ty->D_deep, plane * sizeof *tx->D_deep);
     assert_memory_equal(tx->dh_e, ty->dh_e, plane * sizeof *tx->dh_e);
+    assert_non_null(tx->floor_now);
+    assert_memory_equal(tx->floor_now, ty->floor_now, tx->g.n * sizeof *tx->floor_now);
     double next = dt * (1.0 + 1e-13);
     assert_int_equal(scar_heal_step(ctx, a.h, next), SCAR_OK);
     assert_int_equal(scar_heal_step(ctx, b.h, next), SCAR_OK);

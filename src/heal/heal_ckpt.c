@@ -1,7 +1,8 @@
 /*
  * heal_ckpt.c — the engine's and its tissue's state in a checkpoint
  * (course/checkpoint.c): everything a time step reads that earlier steps or
- * injuries changed.  What the tissue was built with (masks, baselines,
+ * injuries changed (fields, tethering, deep tracks, epidermal thickness, the
+ * scar floors' set points, sources).  What the tissue was built with (masks, baselines,
  * surface, scar labels, parameters) is rebuilt from the scenario instead.
  *
  * Besides the fields this includes what decides the next step's path:
@@ -107,6 +108,9 @@ void scar_heal_save(scar_bin_w *w, const scar_heal *h)
         const char *name;
         scar_bin_put_f64s(w, tissue_map(t, i, &name), plane);
     }
+    scar_bin_put_u8(w, t->floor_now != NULL);
+    if (t->floor_now)
+        scar_bin_put_f32s(w, t->floor_now, t->g.n);
     scar_bin_put_u64(w, h->npores);
     for (size_t i = 0; i < h->npores; i++) {
         const heal_pore_source *p = &h->pores[i];
@@ -232,6 +236,14 @@ scar_status scar_heal_load(scar_ctx *ctx, scar_bin_r *r, scar_heal *h, size_t ma
         if ((st = scar_bin_get_f64s(r, name, m, plane)))
             return st;
     }
+    uint8_t floors;
+    if ((st = scar_bin_get_u8(r, "tissue.floor_now", &floors)))
+        return st;
+    if (floors != (t->floor_now != NULL))
+        return scar_bin_r_fail(r, "tissue.floor_now", "expected %s, found %u",
+                               t->floor_now ? "1 (the skin has scar floors)" : "0", floors);
+    if (t->floor_now && (st = scar_bin_get_f32s(r, "tissue.floor_now", t->floor_now, t->g.n)))
+        return st;
     if ((st = load_sources(ctx, r, h, max_sources)))
         return st;
     h->time = time;
