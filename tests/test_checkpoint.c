@@ -28,24 +28,9 @@ static char dir[512];
 static int setup(void **state)
 {
     (void)state;
-    scar_ctx *ctx = scar_ctx_create();
-    scar_synth_spec spec;
-    scar_synth_spec_default(&spec);
-    memset(spec.counts, 0, sizeof spec.counts);
-    spec.counts[SCAR_TYPE_BOXCAR] = 1;
-    spec.counts[SCAR_TYPE_ROLLING] = 1;
-    spec.width_mm = 12;
-    spec.height_mm = 9;
-    spec.px_um = 25;
-    spec.seed = 4;
-    scar_scar_list truth = {0};
-    int rc = scar_synth(ctx, &spec, &skin, &truth) == SCAR_OK ? 0 : -1;
-    if (rc)
-        print_error("synth: %s\n", tu_errmsg(ctx));
-    scar_scar_list_clear(&truth);
-    scar_ctx_destroy(&ctx);
+    skin = tu_synth_skin(0, 1, 1, 12, 9, 4);
     tu_tmpdir(dir, sizeof dir);
-    return rc;
+    return skin ? 0 : -1;
 }
 
 static int teardown(void **state)
@@ -278,40 +263,27 @@ static void stop_and_resume(double day, const char *name)
     course_free(&c);
 }
 
-static void resume_before_the_first_step(void **state)
-{
-    (void)state;
-    stop_and_resume(0.0, "stop0");
-}
+/* Where the stops land: before the first step; while the first session's
+ * erythema fades (it falls below I_vis at day 1.08: the step after the stop
+ * finds the crossing only if the watch was restored); just after the second
+ * session; in the follow-up while inflammation fades; late in it (the
+ * quiet steps). */
+typedef struct stop_case {
+    double day;
+    const char *name;
+} stop_case;
 
-/* the first session's erythema falls below I_vis at day 1.08: the step
- * after this stop finds the crossing only if the watch was restored */
-static void resume_while_the_erythema_fades(void **state)
-{
-    (void)state;
-    stop_and_resume(1.0, "stop1");
-}
+static const stop_case stops[] = {
+    {0.0, "stop0"}, {1.0, "stop1"}, {7.02, "stop702"}, {11.3, "stop113"}, {27.0, "stop27"}};
 
-static void resume_just_after_the_second_session(void **state)
+static void stopped_and_resumed(void **state)
 {
-    (void)state;
-    stop_and_resume(7.02, "stop702");
-}
-
-static void resume_in_the_follow_up(void **state)
-{
-    (void)state;
-    stop_and_resume(11.3, "stop113");
+    const stop_case *s = *state;
+    stop_and_resume(s->day, s->name);
 }
 
 /* Periodic checkpoints change nothing, and the last one resumes to the same
  * end. */
-static void resume_late_in_the_quiet_follow_up(void **state)
-{
-    (void)state;
-    stop_and_resume(27.0, "stop27");
-}
-
 static void periodic_checkpoints_change_nothing(void **state)
 {
     (void)state;
@@ -666,11 +638,13 @@ static void allocation_failures_while_writing_and_reading(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(resume_before_the_first_step),
-        cmocka_unit_test(resume_while_the_erythema_fades),
-        cmocka_unit_test(resume_just_after_the_second_session),
-        cmocka_unit_test(resume_in_the_follow_up),
-        cmocka_unit_test(resume_late_in_the_quiet_follow_up),
+#define STOP(i, what) {what, stopped_and_resumed, NULL, NULL, (void *)&stops[i]}
+        STOP(0, "resumed from before the first step"),
+        STOP(1, "resumed while the first session's erythema fades"),
+        STOP(2, "resumed just after the second session"),
+        STOP(3, "resumed in the follow-up"),
+        STOP(4, "resumed late in the quiet follow-up"),
+#undef STOP
         cmocka_unit_test(periodic_checkpoints_change_nothing),
         cmocka_unit_test(engine_state_round_trips),
         cmocka_unit_test(a_changed_scenario_is_refused),

@@ -13,11 +13,16 @@
  * set in L2 while deflate sees long enough runs. */
 enum { BUF = 1 << 16, BLOCK = 4096 };
 
-struct scar_bin_w {
+/* What a writer and a reader begin with (bin_open fills it). */
+typedef struct bin_io {
     scar_ctx *ctx;
     FILE *fp;
-    const char *path;
-    scar_status st;
+    const char *path; /* the file's name in messages */
+    scar_status st;   /* the first failure */
+} bin_io;
+
+struct scar_bin_w {
+    bin_io io;
     bool deflating;
     z_stream z;
     size_t nin;            /* bytes waiting in in[] */
@@ -28,8 +33,8 @@ struct scar_bin_w {
 
 static void w_io_fail(scar_bin_w *w)
 {
-    if (!w->st)
-        w->st = SCAR_RAISE_AT(w->ctx, SCAR_EIO, w->path, 0, 0, NULL, "writing failed: %s",
+    if (!w->io.st)
+        w->io.st = SCAR_RAISE_AT(w->io.ctx, SCAR_EIO, w->io.path, 0, 0, NULL, "writing failed: %s",
                               strerror(errno));
 }
 
@@ -41,12 +46,12 @@ static void w_pump(scar_bin_w *w, int flush)
         w->z.avail_out = BUF;
         int zr = deflate(&w->z, flush);
         size_t made = BUF - w->z.avail_out;
-        if (made && fwrite(w->out, 1, made, w->fp) != made) {
+        if (made && fwrite(w->out, 1, made, w->io.fp) != made) {
             w_io_fail(w);
             return;
         }
         if (zr == Z_STREAM_ERROR) {
-            w->st = SCAR_RAISE(w->ctx, SCAR_EINTERNAL, "deflate failed on %s", w->path);
+            w->io.st = SCAR_RAISE(w->io.ctx, SCAR_EINTERNAL, "deflate failed on %s", w->io.path);
             return;
         }
         if (flush == Z_FINISH ? zr == Z_STREAM_END : w->z.avail_in == 0 && w->z.avail_out > 0)
@@ -54,27 +59,32 @@ static void w_pump(scar_bin_w *w, int flush)
     }
 }
 
+/* Allocates a writer or reader of size bytes (its bin_io first). */
+static scar_status bin_open(scar_ctx *ctx, FILE *fp, const char *path, size_t size, void **out)
+{
+    bin_io *b = scar_calloc(ctx, 1, size);
+    *out = b;
+    if (!b)
+        return SCAR_ENOMEM;
+    *b = (bin_io){ctx, fp, path, SCAR_OK};
+    return SCAR_OK;
+}
+
 scar_status scar_bin_w_open(scar_ctx *ctx, FILE *fp, const char *path, scar_bin_w **out)
 {
-    *out = scar_calloc(ctx, 1, sizeof **out);
-    if (!*out)
-        return SCAR_ENOMEM;
-    (*out)->ctx = ctx;
-    (*out)->fp = fp;
-    (*out)->path = path;
-    return SCAR_OK;
+    return bin_open(ctx, fp, path, sizeof **out, (void **)out);
 }
 
 void scar_bin_w_deflate(scar_bin_w *w)
 {
-    if (w->st || w->deflating)
+    if (w->io.st || w->deflating)
         return;
     /* level 1 with run-length matches only: a checkpoint is written while
      * the run waits, and after the shuffle runs of equal bytes are what
      * there is to find (the demo's 82 MB of fields: 47.5 MB in 0.5 s;
      * plain level 1: 46.9 MB in 1.0 s) */
     if (deflateInit2(&w->z, 1, Z_DEFLATED, 15, 8, Z_RLE) != Z_OK) {
-        w->st = SCAR_RAISE(w->ctx, SCAR_ENOMEM, "deflateInit failed");
+        w->io.st = SCAR_RAISE(w->io.ctx, SCAR_ENOMEM, "deflateInit failed");
         return;
     }
     w->deflating = true;
@@ -91,15 +101,15 @@ static void w_feed(scar_bin_w *w, int flush)
 
 void scar_bin_put_bytes(scar_bin_w *w, const void *p, size_t n)
 {
-    if (w->st || n == 0)
+    if (w->io.st || n == 0)
         return;
     if (!w->deflating) {
-        if (fwrite(p, 1, n, w->fp) != n)
+        if (fwrite(p, 1, n, w->io.fp) != n)
             w_io_fail(w);
         return;
     }
     const unsigned char *b = p;
-    while (n && !w->st) {
+    while (n && !w->io.st) {
         size_t k = BUF - w->nin < n ? BUF - w->nin : n;
         memcpy(w->in + w->nin, b, k);
         w->nin += k;
@@ -133,7 +143,7 @@ void scar_bin_put_str(scar_bin_w *w, const char *s)
 {
     size_t n = strlen(s);
     if (n > UINT32_MAX) {
-        scar_bin_w_fail(w, SCAR_RAISE(w->ctx, SCAR_EINTERNAL, "string too long for %s", w->path));
+        scar_bin_w_fail(w, SCAR_RAISE(w->io.ctx, SCAR_EINTERNAL, "string too long for %s", w->io.path));
         return;
     }
     scar_bin_put_u32(w, (uint32_t)n);
@@ -155,7 +165,7 @@ static uint64_t bits_at(const void *v, size_t i, unsigned width)
 
 static void put_shuffled(scar_bin_w *w, const void *v, size_t n, unsigned width)
 {
-    for (size_t i0 = 0; i0 < n && !w->st; i0 += BLOCK) {
+    for (size_t i0 = 0; i0 < n && !w->io.st; i0 += BLOCK) {
         size_t m = n - i0 < BLOCK ? n - i0 : BLOCK;
         for (size_t i = 0; i < m; i++) {
             uint64_t u = bits_at(v, i0 + i, width);
@@ -172,8 +182,8 @@ void scar_bin_put_u64s(scar_bin_w *w, const uint64_t *v, size_t n) { put_shuffle
 
 void scar_bin_w_fail(scar_bin_w *w, scar_status st)
 {
-    if (!w->st)
-        w->st = st;
+    if (!w->io.st)
+        w->io.st = st;
 }
 
 scar_status scar_bin_w_close(scar_bin_w **pw)
@@ -182,11 +192,11 @@ scar_status scar_bin_w_close(scar_bin_w **pw)
         return SCAR_OK;
     scar_bin_w *w = *pw;
     if (w->deflating) {
-        if (!w->st)
+        if (!w->io.st)
             w_feed(w, Z_FINISH);
         deflateEnd(&w->z);
     }
-    scar_status st = w->st;
+    scar_status st = w->io.st;
     free(w);
     *pw = NULL;
     return st;
@@ -195,10 +205,7 @@ scar_status scar_bin_w_close(scar_bin_w **pw)
 /* ---- reading ---- */
 
 struct scar_bin_r {
-    scar_ctx *ctx;
-    FILE *fp;
-    const char *path;
-    scar_status st;
+    bin_io io;
     bool inflating, ended;
     z_stream z;
     unsigned char in[BUF];
@@ -207,43 +214,37 @@ struct scar_bin_r {
 
 scar_status scar_bin_r_open(scar_ctx *ctx, FILE *fp, const char *path, scar_bin_r **out)
 {
-    *out = scar_calloc(ctx, 1, sizeof **out);
-    if (!*out)
-        return SCAR_ENOMEM;
-    (*out)->ctx = ctx;
-    (*out)->fp = fp;
-    (*out)->path = path;
-    return SCAR_OK;
+    return bin_open(ctx, fp, path, sizeof **out, (void **)out);
 }
 
 scar_status scar_bin_r_fail(scar_bin_r *r, const char *field, const char *fmt, ...)
 {
-    if (r->st)
-        return r->st;
+    if (r->io.st)
+        return r->io.st;
     char msg[512];
     va_list ap;
     va_start(ap, fmt);
     vsnprintf(msg, sizeof msg, fmt, ap);
     va_end(ap);
-    r->st = SCAR_RAISE_AT(r->ctx, SCAR_EINPUT, r->path, 0, 0, field, "%s", msg);
-    return r->st;
+    r->io.st = SCAR_RAISE_AT(r->io.ctx, SCAR_EINPUT, r->io.path, 0, 0, field, "%s", msg);
+    return r->io.st;
 }
 
-scar_status scar_bin_r_status(const scar_bin_r *r) { return r->st; }
+scar_status scar_bin_r_status(const scar_bin_r *r) { return r->io.st; }
 
 scar_status scar_bin_r_inflate(scar_bin_r *r)
 {
-    if (r->st || r->inflating)
-        return r->st;
+    if (r->io.st || r->inflating)
+        return r->io.st;
     if (inflateInit(&r->z) != Z_OK)
-        return r->st = SCAR_RAISE(r->ctx, SCAR_ENOMEM, "inflateInit failed");
+        return r->io.st = SCAR_RAISE(r->io.ctx, SCAR_ENOMEM, "inflateInit failed");
     r->inflating = true;
     return SCAR_OK;
 }
 
 static scar_status truncated(scar_bin_r *r, const char *field, size_t missing)
 {
-    if (ferror(r->fp))
+    if (ferror(r->io.fp))
         return scar_bin_r_fail(r, field, "cannot read the checkpoint: %s", strerror(errno));
     return scar_bin_r_fail(r, field, "truncated: expected %zu more bytes, found the end of the "
                                      "file",
@@ -257,7 +258,7 @@ static scar_status pull(scar_bin_r *r, const char *field, unsigned char *b, size
     *got = 0;
     if (r->z.avail_in == 0) {
         r->z.next_in = r->in;
-        r->z.avail_in = (uInt)fread(r->in, 1, BUF, r->fp);
+        r->z.avail_in = (uInt)fread(r->in, 1, BUF, r->io.fp);
         if (r->z.avail_in == 0)
             return truncated(r, field, n);
     }
@@ -266,7 +267,7 @@ static scar_status pull(scar_bin_r *r, const char *field, unsigned char *b, size
     r->z.avail_out = k;
     int zr = inflate(&r->z, Z_NO_FLUSH);
     if (zr == Z_MEM_ERROR)
-        return r->st = SCAR_RAISE(r->ctx, SCAR_ENOMEM, "inflate ran out of memory");
+        return r->io.st = SCAR_RAISE(r->io.ctx, SCAR_ENOMEM, "inflate ran out of memory");
     if (zr != Z_OK && zr != Z_STREAM_END && zr != Z_BUF_ERROR)
         return scar_bin_r_fail(r, field, "damaged: zlib says '%s'",
                                r->z.msg ? r->z.msg : "data error");
@@ -277,10 +278,10 @@ static scar_status pull(scar_bin_r *r, const char *field, unsigned char *b, size
 
 scar_status scar_bin_get_bytes(scar_bin_r *r, const char *field, void *p, size_t n)
 {
-    if (r->st)
-        return r->st;
+    if (r->io.st)
+        return r->io.st;
     if (!r->inflating) {
-        size_t got = fread(p, 1, n, r->fp);
+        size_t got = fread(p, 1, n, r->io.fp);
         return got == n ? SCAR_OK : truncated(r, field, n - got);
     }
     unsigned char *b = p;
@@ -349,9 +350,9 @@ scar_status scar_bin_get_str(scar_bin_r *r, const char *field, size_t max, char 
         return scar_bin_r_fail(r, field, "expected at most %zu bytes of text, found a length of "
                                          "%u",
                                max, (unsigned)n);
-    char *b = scar_malloc(r->ctx, (size_t)n + 1);
+    char *b = scar_malloc(r->io.ctx, (size_t)n + 1);
     if (!b)
-        return r->st = SCAR_ENOMEM;
+        return r->io.st = SCAR_ENOMEM;
     if ((st = scar_bin_get_bytes(r, field, b, n))) {
         free(b);
         return st;
@@ -406,8 +407,8 @@ scar_status scar_bin_get_u64s(scar_bin_r *r, const char *field, uint64_t *v, siz
 
 scar_status scar_bin_r_end(scar_bin_r *r, const char *field)
 {
-    if (r->st)
-        return r->st;
+    if (r->io.st)
+        return r->io.st;
     /* the deflated part must end exactly here */
     while (r->inflating && !r->ended) {
         unsigned char extra;
@@ -418,7 +419,7 @@ scar_status scar_bin_r_end(scar_bin_r *r, const char *field)
         if (got)
             return scar_bin_r_fail(r, field, "expected the end of the data, found more");
     }
-    if ((r->inflating && r->z.avail_in) || fgetc(r->fp) != EOF)
+    if ((r->inflating && r->z.avail_in) || fgetc(r->io.fp) != EOF)
         return scar_bin_r_fail(r, field, "expected the end of the file, found more bytes");
     return SCAR_OK;
 }

@@ -145,17 +145,34 @@ static scar_status get_source_field(scar_bin_r *r, const char *name, const scar_
     return SCAR_OK;
 }
 
+/* The count of one kind of source (at most max) and a zeroed array for
+ * them; *n stays 0 on failure. */
+static scar_status source_array(scar_ctx *ctx, scar_bin_r *r, const char *name, size_t max,
+                                size_t size, void **arr, size_t *n)
+{
+    uint64_t k;
+    *arr = NULL;
+    *n = 0;
+    scar_status st = scar_bin_get_u64(r, name, &k);
+    if (st)
+        return st;
+    if (k > max)
+        return scar_bin_r_fail(r, name, "expected at most %zu sources, found %llu", max,
+                               (unsigned long long)k);
+    if (k && !(*arr = scar_calloc(ctx, (size_t)k, size)))
+        return SCAR_ENOMEM;
+    *n = (size_t)k;
+    return SCAR_OK;
+}
+
 static scar_status load_sources(scar_ctx *ctx, scar_bin_r *r, heal_state *h, size_t max)
 {
     const scar_tissue *t = h->t;
-    uint64_t n;
-    scar_status st = scar_bin_get_u64(r, "heal.pores", &n);
-    if (!st && n > max)
-        st = scar_bin_r_fail(r, "heal.pores", "expected at most %zu sources, found %llu", max,
-                             (unsigned long long)n);
-    if (!st && n && !(h->pores = scar_calloc(ctx, (size_t)n, sizeof *h->pores)))
-        st = SCAR_ENOMEM;
-    h->cap_pores = st ? 0 : (size_t)n;
+    void *arr;
+    size_t n;
+    scar_status st = source_array(ctx, r, "heal.pores", max, sizeof *h->pores, &arr, &n);
+    h->pores = arr;
+    h->cap_pores = n;
     for (size_t i = 0; !st && i < n; i++) {
         heal_pore_source *p = &h->pores[h->npores++];
         double v[6];
@@ -166,14 +183,11 @@ static scar_status load_sources(scar_ctx *ctx, scar_bin_r *r, heal_state *h, siz
             st = get_voxels(ctx, r, "heal.pores.voxels", t->g.n, &p->vox);
         }
     }
-    if (!st)
-        st = scar_bin_get_u64(r, "heal.boluses", &n);
-    if (!st && n > max)
-        st = scar_bin_r_fail(r, "heal.boluses", "expected at most %zu sources, found %llu", max,
-                             (unsigned long long)n);
-    if (!st && n && !(h->boluses = scar_calloc(ctx, (size_t)n, sizeof *h->boluses)))
-        st = SCAR_ENOMEM;
-    h->cap_boluses = st ? 0 : (size_t)n;
+    if (st)
+        return st;
+    st = source_array(ctx, r, "heal.boluses", max, sizeof *h->boluses, &arr, &n);
+    h->boluses = arr;
+    h->cap_boluses = n;
     for (size_t i = 0; !st && i < n; i++) {
         heal_bolus_source *b = &h->boluses[h->nboluses++];
         double v[3];
