@@ -532,6 +532,24 @@ static void a_damaged_or_foreign_checkpoint_is_refused(void **state)
     w[n] = 0;
     tu_write(bad, w, n + 1);
     refused(bad, NULL, 0, "end", "expected the end of the file");
+    /* any one byte changed anywhere is refused: the header's fields are
+     * each checked, the deflated part carries zlib's checksum */
+    for (size_t i = 0; i < 24; i++) {
+        size_t at = i < 12 ? (i * 37 + 5) % 400 : (i * 7919u * 104729u) % n;
+        memcpy(v, b, n);
+        v[at] ^= 0x24;
+        tu_write(bad, v, n);
+        course c;
+        course_init(&c, "refusals");
+        c.ck = (scar_run_opts){.checkpoint = bad, .resume = true};
+        scar_ctx *ctx = scar_ctx_create();
+        scar_run_result *r = NULL;
+        if (run(ctx, &c, &r) != SCAR_EINPUT)
+            fail_msg("byte %zu changed: %s", at, tu_errmsg(ctx));
+        tu_assert_err_has(ctx, bad);
+        scar_ctx_destroy(&ctx);
+        course_free(&c);
+    }
     snprintf(bad, sizeof bad, "%s/none.checkpoint", dir);
     refused(bad, NULL, 0, "expected a checkpoint to resume from", "No such file");
     free(w);
