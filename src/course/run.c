@@ -372,8 +372,10 @@ scar_status scar_run_course(scar_ctx *ctx, const scar_run_spec *spec, scar_run_r
     if (ck && ck->resume)
         st = scar_ckpt_open(ctx, ck->checkpoint, spec, &ckpt);
     else if (ck && access(ck->checkpoint, F_OK) == 0)
-        scar_log(ctx, SCAR_LOG_WARN, "%s: an earlier run's checkpoint, replaced by this run's "
-                                     "(--resume goes on from it)", ck->checkpoint);
+        scar_log(ctx, SCAR_LOG_WARN,
+                 "%s: an earlier run's checkpoint, which this run will replace or remove "
+                 "(--resume would go on from it)",
+                 ck->checkpoint);
     if (!st)
         st = scar_scan(ctx, spec->surface, &so, &scan0);
     if (st)
