@@ -46,6 +46,18 @@ typedef struct scar_ckpt_run {
     void *user;
 } scar_ckpt_run;
 
+/* The scenario as canonical text (checkpoint_scenario.c), in parts: the
+ * protocol with every device setting, the skin (region, patient, surface
+ * size and a hash of its heights), the grid, the effective parameter table
+ * and the outputs (snapshot days are landing points of the steps). */
+enum { SCAR_CKPT_PARTS = 5 };
+const char *scar_ckpt_part_name(int part); /* "protocol", "skin", ... */
+scar_status scar_ckpt_scenario_text(scar_ctx *ctx, const scar_run_spec *spec, int part,
+                                    char **out);
+/* The first line where two texts differ, quoted ("'a' in the checkpoint,
+ * 'b' now"), into buf. */
+void scar_ckpt_first_difference(const char *was, const char *now, char *buf, size_t n);
+
 /* Writes the checkpoint of the run of spec at the course position pos. */
 scar_status scar_ckpt_write(scar_ctx *ctx, const char *path, const scar_run_spec *spec,
                             scar_heal *h, const scar_course_pos *pos, const scar_ckpt_run *run);
