@@ -50,7 +50,8 @@ typedef enum scar_status {
     SCAR_EINPUT,    /* bad or missing input file, field or value   -> exit 2 */
     SCAR_ENOMEM,    /* an allocation failed                        -> exit 1 */
     SCAR_EIO,       /* a failure writing output or reading a device -> exit 1 */
-    SCAR_EINTERNAL  /* an internal failure                         -> exit 1 */
+    SCAR_EINTERNAL, /* an internal failure                         -> exit 1 */
+    SCAR_ESTOPPED   /* stopped on request, a checkpoint written    -> exit 1 */
 } scar_status;
 
 /* The process exit code for a status: 0 success, 2 bad input or usage,
@@ -436,6 +437,27 @@ scar_status scar_scan_report_html(scar_ctx *ctx, const scar_scan_report *rep,
  * the user and wins over the scenario's. */
 scar_status scar_run(scar_ctx *ctx, const char *scenario_path, const char *out_dir,
                      bool seed_given, char **summary_text);
+/* Checkpoint and resume of a run (docs/scenario.md, "Checkpoint and
+ * resume").  With a checkpoint file, the run writes one there every
+ * checkpoint_days of simulated time (0: never on its own) and whenever
+ * stop(stop_user, day) answers true between two time steps; after a stop it
+ * ends with SCAR_ESTOPPED ("interrupted at day D; checkpoint written to
+ * PATH; ...") and writes no output folder.  resume: go on from the
+ * checkpoint, refused with SCAR_EINPUT when there is none or it was made by
+ * another scarsim, seed or scenario.  The results are those of the
+ * uninterrupted run, bit for bit (performance timings aside).  After a
+ * successful run the checkpoint is removed. */
+typedef struct scar_run_opts {
+    const char *checkpoint;  /* NULL: no checkpoints */
+    double checkpoint_days;
+    bool resume;
+    bool (*stop)(void *user, double day); /* NULL: never asked */
+    void *stop_user;
+} scar_run_opts;
+
+/* scar_run with checkpoints (opts NULL: as scar_run). */
+scar_status scar_run_with(scar_ctx *ctx, const char *scenario_path, const char *out_dir,
+                          bool seed_given, const scar_run_opts *opts, char **summary_text);
 /* Reads and validates a scenario without running it; *text receives the
  * effective settings as JSON (device density, penetration, days). */
 scar_status scar_run_check(scar_ctx *ctx, const char *scenario_path, char **text);

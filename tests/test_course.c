@@ -17,21 +17,8 @@ static scar_heightmap *skin;
 static int setup(void **state)
 {
     (void)state;
-    scar_ctx *ctx = scar_ctx_create();
-    scar_synth_spec spec;
-    scar_synth_spec_default(&spec);
-    memset(spec.counts, 0, sizeof spec.counts);
-    spec.counts[SCAR_TYPE_ICEPICK] = 1;
-    spec.counts[SCAR_TYPE_BOXCAR] = 2;
-    spec.counts[SCAR_TYPE_ROLLING] = 1;
-    spec.width_mm = spec.height_mm = 10;
-    spec.px_um = 25;
-    spec.seed = 1;
-    scar_scar_list truth = {0};
-    int rc = scar_synth(ctx, &spec, &skin, &truth) == SCAR_OK ? 0 : -1;
-    scar_scar_list_clear(&truth);
-    scar_ctx_destroy(&ctx);
-    return rc;
+    skin = tu_synth_skin(1, 2, 1, 10, 10, 1);
+    return skin ? 0 : -1;
 }
 
 static int teardown(void **state)

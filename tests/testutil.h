@@ -77,6 +77,32 @@ static inline const char *tu_errmsg(const scar_ctx *ctx)
             fail_msg("error \"%s\" lacks \"%s\"", m_, (frag));                  \
     } while (0)
 
+/* A synthetic skin of w x h mm at 25 um with the given numbers of icepick,
+ * boxcar and rolling scars (NULL after printing why when it cannot be
+ * made). */
+static inline scar_heightmap *tu_synth_skin(int icepick, int boxcar, int rolling, double w_mm,
+                                            double h_mm, uint64_t seed)
+{
+    scar_ctx *ctx = scar_ctx_create();
+    scar_synth_spec spec;
+    scar_synth_spec_default(&spec);
+    memset(spec.counts, 0, sizeof spec.counts);
+    spec.counts[SCAR_TYPE_ICEPICK] = icepick;
+    spec.counts[SCAR_TYPE_BOXCAR] = boxcar;
+    spec.counts[SCAR_TYPE_ROLLING] = rolling;
+    spec.width_mm = w_mm;
+    spec.height_mm = h_mm;
+    spec.px_um = 25;
+    spec.seed = seed;
+    scar_scar_list truth = {0};
+    scar_heightmap *hm = NULL;
+    if (scar_synth(ctx, &spec, &hm, &truth))
+        print_error("synth: %s\n", tu_errmsg(ctx));
+    scar_scar_list_clear(&truth);
+    scar_ctx_destroy(&ctx);
+    return hm;
+}
+
 /* One run of the code under an allocation-failure test: makes what it makes
  * with ctx, checks that a failed run left nothing (its out-pointers NULL),
  * frees what a good run made, and returns the status.  `which` picks one of

@@ -59,7 +59,8 @@ int scar_status_exit_code(scar_status st)
     case SCAR_EINPUT: return 2;
     case SCAR_ENOMEM:
     case SCAR_EIO:
-    case SCAR_EINTERNAL: return 1;
+    case SCAR_EINTERNAL:
+    case SCAR_ESTOPPED: return 1;
     }
     return 1;
 }
@@ -73,6 +74,7 @@ const char *scar_status_name(scar_status st)
     case SCAR_ENOMEM: return "out of memory";
     case SCAR_EIO: return "i/o error";
     case SCAR_EINTERNAL: return "internal error";
+    case SCAR_ESTOPPED: return "stopped";
     }
     return "unknown status";
 }

@@ -305,17 +305,17 @@ scar_status scar_course_session(scar_ctx *ctx, scar_heal *h, const scar_protocol
     return st;
 }
 
-/* The erythema of the last session, followed step by step. */
-/* The time of the last treatment event (for the quiet-phase step). */
-typedef struct erythema_watch {
-    int session;      /* 0: none yet */
-    double t_session;
-    bool above;       /* has risen above I_vis */
-    bool done;
-    double last_t, last_e;
-} erythema_watch;
+/* The loop's state: where the course stands, and when the next periodic
+ * checkpoint is due. */
+typedef struct course_loop {
+    const scar_course_opts *o;
+    double total;     /* the course's last day (progress) */
+    double next_ckpt; /* day of the next periodic checkpoint */
+    scar_course_pos pos;
+} course_loop;
 
-static void watch_erythema(scar_heal *h, const scar_course_opts *o, erythema_watch *w)
+/* The erythema of the last session, followed step by step. */
+static void watch_erythema(scar_heal *h, const scar_course_opts *o, scar_course_watch *w)
 {
     if (!o->erythema_days || w->session <= 0 || w->done)
         return;
@@ -333,16 +333,44 @@ static void watch_erythema(scar_heal *h, const scar_course_opts *o, erythema_wat
     w->last_e = e;
 }
 
-/* Steps from the current time to t_end. */
-static scar_status advance(scar_ctx *ctx, scar_heal *h, double t_end, double *dt,
-                           const scar_course_opts *o, double t_total, erythema_watch *w)
+static double next_multiple(double day, double every)
 {
+    return every > 0 ? (floor(day / every) + 1.0) * every : INFINITY;
+}
+
+/* Before a step: a checkpoint when one is due or a stop is asked for.  Only
+ * here, with a step still to take, is nothing of the present moment left
+ * unobserved, so a resumed course repeats exactly what follows. */
+static scar_status pause_point(scar_ctx *ctx, scar_heal *h, course_loop *L)
+{
+    const scar_course_opts *o = L->o;
+    if (!o->checkpoint)
+        return SCAR_OK;
+    double now = scar_heal_time(h);
+    bool stop = o->stop && o->stop(o->user, now);
+    if (!stop && now < L->next_ckpt)
+        return SCAR_OK;
+    scar_status st = o->checkpoint(ctx, o->user, h, &L->pos);
+    if (st)
+        return st;
+    L->next_ckpt = next_multiple(now, o->checkpoint_days);
+    return stop ? SCAR_RAISE(ctx, SCAR_ESTOPPED, "interrupted at day %.2f", now) : SCAR_OK;
+}
+
+/* Steps from the current time to t_end. */
+static scar_status advance(scar_ctx *ctx, scar_heal *h, double t_end, course_loop *L)
+{
+    const scar_course_opts *o = L->o;
+    scar_course_watch *w = &L->pos.watch;
+    double *dt = &L->pos.dt;
     while (scar_heal_time(h) < t_end - 1e-12) {
+        scar_status st = pause_point(ctx, h, L);
+        if (st)
+            return st;
         double now = scar_heal_time(h), step = *dt;
         if (now + step > t_end - 1e-9)
             step = t_end - now;
-        scar_status st = scar_heal_step(ctx, h, step);
-        if (st)
+        if ((st = scar_heal_step(ctx, h, step)))
             return st;
         watch_erythema(h, o, w);
         double since = scar_heal_time(h) - w->t_session;
@@ -350,8 +378,8 @@ static scar_status advance(scar_ctx *ctx, scar_heal *h, double t_end, double *dt
                      : since >= o->settle_days    ? o->dt_mid
                                                   : o->dt_max;
         *dt = fmin(*dt * o->dt_growth, cap);
-        if (t_total > 0)
-            scar_progress(ctx, "course", scar_heal_time(h) / t_total);
+        if (L->total > 0)
+            scar_progress(ctx, "course", scar_heal_time(h) / L->total);
     }
     return SCAR_OK;
 }
@@ -363,47 +391,57 @@ static scar_status observe(scar_ctx *ctx, const scar_course_opts *o, scar_heal *
 }
 
 /* Advances to t_end, stopping at every snapshot on the way. */
-static scar_status advance_with_snapshots(scar_ctx *ctx, scar_heal *h, double t_end, double *dt,
-                                          const scar_course_opts *o, double total,
-                                          erythema_watch *w)
+static scar_status advance_with_snapshots(scar_ctx *ctx, scar_heal *h, double t_end,
+                                          course_loop *L)
 {
+    const scar_course_opts *o = L->o;
     for (size_t i = 0; i < o->nsnapshots; i++) {
         double ts = o->snapshot_days[i];
         /* a snapshot on the day of an event sees the tissue just before it */
         if (ts <= scar_heal_time(h) + 1e-12 || ts > t_end + 1e-12)
             continue;
-        scar_status st = advance(ctx, h, ts, dt, o, total, w);
+        scar_status st = advance(ctx, h, ts, L);
         if (!st)
             st = observe(ctx, o, h, SCAR_MARK_SNAPSHOT, -1);
         if (st)
             return st;
     }
-    return advance(ctx, h, t_end, dt, o, total, w);
+    return advance(ctx, h, t_end, L);
 }
 
 scar_status scar_course_run(scar_ctx *ctx, scar_heal *h, const scar_protocol *pr,
                             const scar_course_opts *o)
 {
-    double total = scar_protocol_end_day(pr), dt = o->dt_max;
-    erythema_watch w = {0};
-    for (int k = 0; o->erythema_days && k < pr->sessions; k++)
-        o->erythema_days[k] = 0.0;
-    scar_status st = observe(ctx, o, h, SCAR_MARK_START, 0);
-    for (int k = 1; !st && k <= pr->sessions; k++) {
-        st = advance_with_snapshots(ctx, h, scar_protocol_session_day(pr, k), &dt, o, total, &w);
+    course_loop L = {.o = o, .total = scar_protocol_end_day(pr),
+                     .pos = {.session = 1, .dt = o->dt_max}};
+    scar_status st = SCAR_OK;
+    if (o->resume) {
+        L.pos = *o->resume;
+    } else {
+        for (int k = 0; o->erythema_days && k < pr->sessions; k++)
+            o->erythema_days[k] = 0.0;
+        st = observe(ctx, o, h, SCAR_MARK_START, 0);
+    }
+    L.next_ckpt = next_multiple(scar_heal_time(h), o->checkpoint_days);
+    for (int k = L.pos.session; !st && k <= pr->sessions; k++) {
+        L.pos.session = k;
+        st = advance_with_snapshots(ctx, h, scar_protocol_session_day(pr, k), &L);
         if (!st && k > 1)
             st = observe(ctx, o, h, SCAR_MARK_AFTER, k - 1);
         if (!st)
             st = observe(ctx, o, h, SCAR_MARK_SESSION, k);
         if (!st)
             st = scar_course_session(ctx, h, pr, k);
-        w = (erythema_watch){.session = k, .t_session = scar_heal_time(h),
-                             .last_t = scar_heal_time(h), .last_e = scar_heal_erythema(h)};
-        w.above = w.last_e >= scar_heal_tissue(h)->p->I_vis;
-        dt = o->dt_min;
+        scar_course_watch *w = &L.pos.watch;
+        *w = (scar_course_watch){.session = k, .t_session = scar_heal_time(h),
+                                 .last_t = scar_heal_time(h), .last_e = scar_heal_erythema(h)};
+        w->above = w->last_e >= scar_heal_tissue(h)->p->I_vis;
+        L.pos.dt = o->dt_min;
     }
-    if (!st)
-        st = advance_with_snapshots(ctx, h, total, &dt, o, total, &w);
+    if (!st) {
+        L.pos.session = pr->sessions > 0 ? pr->sessions + 1 : 1;
+        st = advance_with_snapshots(ctx, h, L.total, &L);
+    }
     if (!st && pr->sessions > 0)
         st = observe(ctx, o, h, SCAR_MARK_AFTER, pr->sessions);
     if (!st)

@@ -47,6 +47,23 @@ typedef enum scar_course_mark {
 typedef scar_status (*scar_course_observer)(scar_ctx *ctx, void *user, scar_heal *h,
                                             scar_course_mark mark, int session, double day);
 
+/* Where a course stands between two time steps: what a checkpoint must
+ * hold besides the tissue and the engine (checkpoint.h) for the rest of the
+ * course to take exactly the steps it would have taken. */
+typedef struct scar_course_watch { /* the erythema of the last session */
+    int session;                   /* 0: none yet */
+    double t_session;              /* its day; the step caps count from it */
+    bool above;                    /* has risen above I_vis */
+    bool done;
+    double last_t, last_e;         /* the previous step's time and signal */
+} scar_course_watch;
+
+typedef struct scar_course_pos {
+    int session; /* the next session, 1..sessions; sessions + 1: the follow-up */
+    double dt;   /* the step the loop takes next (before landing on a stop) */
+    scar_course_watch watch;
+} scar_course_pos;
+
 typedef struct scar_course_opts {
     double dt_min, dt_max, dt_growth;
     /* Multi-rate stepping.  After an event the step is capped at dt_max for
@@ -64,6 +81,18 @@ typedef struct scar_course_opts {
      * erythema signal (scar_heal_erythema) fell back below I_vis; 0 when it
      * never rose above it (validation E1). */
     double *erythema_days;
+    /* Checkpoints: at the first step boundary at or after each multiple of
+     * checkpoint_days (0: none) and when stop(user, day) answers true,
+     * checkpoint(ctx, user, h, pos) is called (user: the observer's); after
+     * a stop the course ends with SCAR_ESTOPPED.  checkpoint NULL: neither. */
+    double checkpoint_days;
+    scar_status (*checkpoint)(scar_ctx *ctx, void *user, scar_heal *h,
+                              const scar_course_pos *pos);
+    bool (*stop)(void *user, double day);
+    /* Not NULL: the tissue and engine hold a restored checkpoint's state and
+     * the course goes on from this position (no SCAR_MARK_START, the
+     * erythema days as restored). */
+    const scar_course_pos *resume;
 } scar_course_opts;
 
 void scar_course_opts_default(const scar_params *p, scar_course_opts *o);

@@ -5,10 +5,12 @@
  * tissue; the engine never sees any of it.
  */
 #include "run.h"
+#include "checkpoint.h"
 
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 /* Per tissue scar (1-based): mean dV and mean surface change over its
  * columns, and over the skin within 1 mm around it. */
@@ -25,6 +27,7 @@ typedef struct run_state {
     double *days;      /* snapshot days: samples and tissue snapshots */
     size_t ndays;
     scar_gain *gain;   /* nscars + 1, filled at the end */
+    double t0;         /* wall clock at the start; minus the time before a resume */
 } run_state;
 
 /* The simulated surface as a height map (um) on the grid. */
@@ -258,6 +261,53 @@ static scar_status snapshot_days(scar_ctx *ctx, run_state *S, double end)
     return SCAR_OK;
 }
 
+/* What a checkpoint holds of the run (checkpoint.h). */
+static scar_ckpt_run ckpt_run(run_state *S, size_t max_sources)
+{
+    const scar_run_spec *sp = S->spec;
+    scar_ckpt_run c = {.r = S->r, .erythema_days = S->erythema_days,
+                       .seconds = scar_now_s() - S->t0, .max_ts = S->ndays + 2,
+                       .max_sources = max_sources, .files_dir = sp->snapshot_dir,
+                       .max_files = sp->nvti, .restored = sp->snapshot_restored,
+                       .user = sp->user};
+    if (sp->snapshot_files)
+        c.nfiles = sp->snapshot_files(sp->user, &c.files, &c.file_days);
+    return c;
+}
+
+static scar_status checkpoint(scar_ctx *ctx, void *user, scar_heal *h, const scar_course_pos *pos)
+{
+    run_state *S = user;
+    scar_ckpt_run c = ckpt_run(S, 0);
+    return scar_ckpt_write(ctx, S->spec->ckpt->checkpoint, S->spec, h, pos, &c);
+}
+
+static bool stop_asked(void *user, double day)
+{
+    const scar_run_opts *ck = ((run_state *)user)->spec->ckpt;
+    return ck->stop(ck->stop_user, day);
+}
+
+/* Picks up a checkpoint: the scan of the untreated skin is made again (the
+ * same numbers: it depends on the scenario only), the rest is read. */
+static scar_status resume(scar_ctx *ctx, run_state *S, scar_ckpt *c, scar_heal *h,
+                          scar_course_pos *pos)
+{
+    scar_run_result *r = S->r;
+    const scar_protocol *pr = &S->spec->protocol;
+    /* live sources: two topical ones per session, a PRP bolus per scar */
+    size_t max_sources = (size_t)(pr->sessions > 0 ? pr->sessions : 0) *
+                         (scar_heal_tissue(h)->nscars + 2);
+    scar_status st = measure(ctx, S, h, 0, &r->baseline, &r->scan_before, &r->surface_before);
+    if (st)
+        return st;
+    scar_ckpt_run cr = ckpt_run(S, max_sources);
+    if ((st = scar_ckpt_load(ctx, c, h, pos, &cr)))
+        return st;
+    S->t0 -= cr.seconds;
+    return SCAR_OK;
+}
+
 /* Each scar before treatment and what lies on it at the end. */
 static scar_status follow_scars(scar_ctx *ctx, scar_run_result *r, const run_state *S,
                                 const scar_tissue *t)
@@ -304,19 +354,30 @@ static scar_status follow_scars(scar_ctx *ctx, scar_run_result *r, const run_sta
 scar_status scar_run_course(scar_ctx *ctx, const scar_run_spec *spec, scar_run_result **out)
 {
     *out = NULL;
-    double t0 = scar_now_s();
     const scar_protocol *pr = &spec->protocol;
+    const scar_run_opts *ck = spec->ckpt && spec->ckpt->checkpoint ? spec->ckpt : NULL;
     scar_scan_result *scan0 = NULL;
     scar_tissue *t = NULL;
     scar_heal *h = NULL;
-    run_state S = {.spec = spec};
+    scar_ckpt *ckpt = NULL;
+    run_state S = {.spec = spec, .t0 = scar_now_s()};
     scar_run_result *r = scar_calloc(ctx, 1, sizeof *r);
     if (!r)
         return SCAR_ENOMEM;
     S.r = r;
     scar_scan_opts so;
     scar_scan_opts_default(&so);
-    scar_status st = scar_scan(ctx, spec->surface, &so, &scan0);
+    scar_status st = SCAR_OK;
+    /* a checkpoint that does not fit is refused before any work */
+    if (ck && ck->resume)
+        st = scar_ckpt_open(ctx, ck->checkpoint, spec, &ckpt);
+    else if (ck && access(ck->checkpoint, F_OK) == 0)
+        scar_log(ctx, SCAR_LOG_WARN,
+                 "%s: an earlier run's checkpoint, which this run will replace or remove "
+                 "(--resume would go on from it)",
+                 ck->checkpoint);
+    if (!st)
+        st = scar_scan(ctx, spec->surface, &so, &scan0);
     if (st)
         goto done;
     scar_tissue_spec ts = {
@@ -353,8 +414,25 @@ scar_status scar_run_course(scar_ctx *ctx, const scar_run_spec *spec, scar_run_r
     o.observe = observe;
     o.user = &S;
     o.erythema_days = S.erythema_days;
-    if ((st = scar_course_run(ctx, h, pr, &o)))
+    scar_course_pos pos;
+    if (ckpt) {
+        if ((st = resume(ctx, &S, ckpt, h, &pos)))
+            goto done;
+        o.resume = &pos;
+        scar_ckpt_close(&ckpt);
+    }
+    if (ck) {
+        o.checkpoint = checkpoint;
+        o.checkpoint_days = ck->checkpoint_days;
+        o.stop = ck->stop ? stop_asked : NULL;
+    }
+    if ((st = scar_course_run(ctx, h, pr, &o))) {
+        if (st == SCAR_ESTOPPED)
+            st = SCAR_RAISE(ctx, SCAR_ESTOPPED, "interrupted at day %.2f; checkpoint written to "
+                                                "%s; continue with --resume",
+                            scar_heal_time(h), ck->checkpoint);
         goto done;
+    }
     if ((st = follow_scars(ctx, r, &S, t)))
         goto done;
     scar_layer_means m;
@@ -365,8 +443,9 @@ scar_status scar_run_course(scar_ctx *ctx, const scar_run_spec *spec, scar_run_r
     r->elastin_change_pct = 100.0 * (m.mean[SCAR_F_E] / m.baseline[SCAR_F_E] - 1.0);
     r->epidermis_change_pct = r->nts ? r->ts[r->nts - 1].epidermis_pct : 0.0;
     r->stats = *scar_heal_stats(h);
-    r->seconds = scar_now_s() - t0;
+    r->seconds = scar_now_s() - S.t0;
 done:
+    scar_ckpt_close(&ckpt);
     heal_surface_free(&S.surf);
     free(S.days);
     free(S.erythema_days);

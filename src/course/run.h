@@ -65,6 +65,14 @@ typedef struct scar_run_spec {
     scar_status (*snapshot)(scar_ctx *ctx, void *user, const scar_tissue *t, double day);
     void *user;
     double sample_days;            /* time-series interval, 1 by default */
+    /* Checkpoint and resume (checkpoint.h); NULL: neither.  A checkpoint
+     * carries the files snapshot() has written so far (snapshot_files lists
+     * them); a resumed run writes them back into snapshot_dir and announces
+     * each to snapshot_restored. */
+    const scar_run_opts *ckpt;
+    size_t (*snapshot_files)(void *user, const char *const **paths, const double **days);
+    const char *snapshot_dir;
+    scar_status (*snapshot_restored)(scar_ctx *ctx, void *user, const char *path, double day);
 } scar_run_spec;
 
 typedef struct scar_run_result {

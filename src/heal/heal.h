@@ -11,9 +11,8 @@
 #ifndef SCAR_HEAL_H
 #define SCAR_HEAL_H
 
+#include "bin.h"
 #include "tissue.h"
-
-
 
 /* A topical application taken up through the micropores of one session
  * (MODEL.md §5.1 topical PRP, §5.2 serums): each voxel of a track relaxes
@@ -130,5 +129,16 @@ scar_status heal_surface_create(scar_ctx *ctx, const scar_tissue *t, heal_surfac
 void heal_surface_free(heal_surface *s);
 /* Computes H from the tissue now. */
 scar_status scar_heal_surface(scar_ctx *ctx, scar_heal *h, heal_surface *s);
+
+/* ---- checkpoint (heal_ckpt.c) ---- */
+
+/* Writes what changes during a course: time, statistics, the fields and
+ * maps of the tissue, deep tracks per scar, live sources, and what decides
+ * the next step's path (the largest departures, the operators' dt). */
+void scar_heal_save(scar_bin_w *w, const scar_heal *h);
+/* Reads that into a fresh engine on a tissue built from the same scenario;
+ * counts are checked before anything is allocated (at most max_sources
+ * sources of each kind, voxels inside the grid). */
+scar_status scar_heal_load(scar_ctx *ctx, scar_bin_r *r, scar_heal *h, size_t max_sources);
 
 #endif /* SCAR_HEAL_H */

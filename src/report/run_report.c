@@ -23,21 +23,33 @@ typedef struct run_files {
     size_t nvti, cap;
 } run_files;
 
-static scar_status write_snapshot(scar_ctx *ctx, void *user, const scar_tissue *t, double day)
+/* Adds a file of the folder to the list (takes path). */
+static scar_status add_file(scar_ctx *ctx, run_files *F, char *path, double day)
 {
-    run_files *F = user;
     if (F->nvti == F->cap) {
         size_t cap = F->cap ? 2 * F->cap : 8;
         char **v = scar_realloc(ctx, F->vti, cap * sizeof *v);
-        if (!v)
+        if (!v) {
+            free(path);
             return SCAR_ENOMEM;
+        }
         F->vti = v;
         double *d = scar_realloc(ctx, F->vti_days, cap * sizeof *d);
-        if (!d)
+        if (!d) {
+            free(path);
             return SCAR_ENOMEM;
+        }
         F->vti_days = d;
         F->cap = cap;
     }
+    F->vti[F->nvti] = path;
+    F->vti_days[F->nvti++] = day;
+    return SCAR_OK;
+}
+
+static scar_status write_snapshot(scar_ctx *ctx, void *user, const scar_tissue *t, double day)
+{
+    run_files *F = user;
     char name[64];
     snprintf(name, sizeof name, "tissue_day%07.2f.vti", day);
     char *path = scar_path_join(ctx, F->dir, name);
@@ -48,9 +60,22 @@ static scar_status write_snapshot(scar_ctx *ctx, void *user, const scar_tissue *
         free(path);
         return st;
     }
-    F->vti[F->nvti] = path;
-    F->vti_days[F->nvti++] = day;
-    return SCAR_OK;
+    return add_file(ctx, F, path, day);
+}
+
+/* The snapshots a checkpoint carries, and those a resumed run gets back. */
+static size_t snapshot_files(void *user, const char *const **paths, const double **days)
+{
+    run_files *F = user;
+    *paths = (const char *const *)F->vti;
+    *days = F->vti_days;
+    return F->nvti;
+}
+
+static scar_status snapshot_restored(scar_ctx *ctx, void *user, const char *path, double day)
+{
+    char *p = scar_strdup(ctx, path);
+    return p ? add_file(ctx, user, p, day) : SCAR_ENOMEM;
 }
 
 static scar_status write_named(scar_ctx *ctx, const char *dir, const char *name,
@@ -233,6 +258,12 @@ static scar_status make_skin(scar_ctx *ctx, const scar_scenario *sc, scar_height
 scar_status scar_run(scar_ctx *ctx, const char *scenario_path, const char *out_dir,
                      bool seed_given, char **summary_text)
 {
+    return scar_run_with(ctx, scenario_path, out_dir, seed_given, NULL, summary_text);
+}
+
+scar_status scar_run_with(scar_ctx *ctx, const char *scenario_path, const char *out_dir,
+                          bool seed_given, const scar_run_opts *opts, char **summary_text)
+{
     *summary_text = NULL;
     scar_scenario *sc = NULL;
     scar_heightmap *hm = NULL;
@@ -255,7 +286,9 @@ scar_status scar_run(scar_ctx *ctx, const char *scenario_path, const char *out_d
     scar_run_spec rs = {.surface = hm, .region = sc->region, .fitzpatrick = sc->fitzpatrick,
                         .age_y = sc->age_y, .protocol = sc->protocol, .dx_um = sc->dx_um,
                         .params = sc->params, .vti_days = sc->vti_days, .nvti = sc->nvti,
-                        .snapshot = write_snapshot, .user = &F, .sample_days = 1.0};
+                        .snapshot = write_snapshot, .user = &F, .sample_days = 1.0,
+                        .ckpt = opts, .snapshot_files = snapshot_files, .snapshot_dir = out_dir,
+                        .snapshot_restored = snapshot_restored};
     if ((st = scar_run_course(ctx, &rs, &r)))
         goto done;
     sum = scar_run_summary_json(ctx, r, sc->params, scenario_path);
@@ -298,6 +331,9 @@ scar_status scar_run(scar_ctx *ctx, const char *scenario_path, const char *out_d
     WRITE("summary.json", scar_json_write_file(ctx, sum, p));
 #undef WRITE
     st = scar_stage_commit(ctx, &stage);
+    /* the run is complete: its checkpoint has nothing left to give */
+    if (!st && opts && opts->checkpoint)
+        remove(opts->checkpoint);
 done:
     scar_stage_abort(&stage);
     if (st) {

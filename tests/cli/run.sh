@@ -202,6 +202,38 @@ a, b = (json.load(open(p)) for p in sys.argv[1:3])
 for k in ("baseline", "sessions", "final", "scars", "collagen_change_pct", "epidermis_change_pct"):
     assert a[k] == b[k], k
 PY
+# Checkpoint and resume: SIGTERM once the first periodic checkpoint is on
+# disk; the run stops at the next step with one line, exit 1, no folder;
+# --resume ends with the numbers of the uninterrupted run (run1).
+"$S" run "$T/sc.json" --out "$T/runck" --checkpoint-every 1 >/dev/null 2>"$T/ck.err" & ckpid=$!
+for _ in $(seq 1 400); do [ -e "$T/runck.checkpoint" ] && break; sleep 0.05; done
+kill -TERM $ckpid 2>/dev/null; wait $ckpid; ckrc=$?
+if [ "$ckrc" -eq 1 ] && [ "$(wc -l <"$T/ck.err")" -eq 1 ] \
+   && grep -q "^scarsim run: interrupted at day [0-9.]*; checkpoint written to $T/runck.checkpoint; continue with --resume$" "$T/ck.err" \
+   && [ ! -e "$T/runck" ] && [ -s "$T/runck.checkpoint" ]; then ok "run: SIGTERM writes a checkpoint, exit 1, no folder"
+else bad "run: SIGTERM writes a checkpoint, exit 1, no folder: exit $ckrc, $(head -c 300 "$T/ck.err")"; fi
+sed 's/"interval_weeks": 2/"interval_weeks": 3/' "$T/sc.json" >"$T/sc_edited.json"
+expect_fail "run: --resume with an edited scenario" 2 "the scenario changed since the checkpoint (protocol): 'interval_days=14' in the checkpoint, 'interval_days=21' now" \
+  "$S" run "$T/sc_edited.json" --out "$T/runck" --resume
+expect_fail "run: --resume with another seed" 2 "runck.checkpoint: header.seed:" "$S" run "$T/sc.json" --out "$T/runck" --resume --seed 9
+"$S" run "$T/sc.json" --out "$T/runck" --resume >/dev/null 2>"$T/err" && ok "run --resume runs" || bad "run --resume runs: $(tail -3 "$T/err")"
+python3 - "$T/run1" "$T/runck" <<'PY' && ok "run: resumed = uninterrupted (summary, time series, surfaces, snapshots)" || bad "run: resumed = uninterrupted"
+import json, os, sys
+a, b = sys.argv[1:3]
+sa, sb = (json.load(open(os.path.join(d, "summary.json"))) for d in (a, b))
+sa.pop("performance"); sb.pop("performance")
+assert sa == sb, [k for k in sa if sa[k] != sb.get(k)]
+names = sorted(f for f in os.listdir(a) if f.endswith((".csv", ".gsf", ".vti", ".pvd")))
+assert names == sorted(f for f in os.listdir(b) if f.endswith((".csv", ".gsf", ".vti", ".pvd"))), names
+assert len([f for f in names if f.endswith(".vti")]) == 2
+for f in names:
+    assert open(os.path.join(a, f), "rb").read() == open(os.path.join(b, f), "rb").read(), f
+PY
+[ ! -e "$T/runck.checkpoint" ] && ok "run: the checkpoint is removed after the run" || bad "run: the checkpoint is removed after the run"
+expect_fail "run: --resume without a checkpoint" 2 "runck.checkpoint: expected a checkpoint to resume from, found none" \
+  "$S" run "$T/sc.json" --out "$T/runck" --resume
+expect_fail "run: --checkpoint-every 0" 2 "option --checkpoint-every: expected a number of days > 0, found '0'" \
+  "$S" run "$T/sc.json" --out "$T/runck" --checkpoint-every 0
 printf '{"skin": {"synth": {}}, "protocol": {"device": "pen", "needle_mm": 9, "sessions": 1}}' >"$T/bad.json"
 expect_fail "run: bad scenario names file and field" 2 "bad.json:1:" "$S" run "$T/bad.json" --out "$T/badrun"
 [ ! -e "$T/badrun/summary.json" ] && ok "run: no summary after a refused scenario" || bad "run: no summary after a refused scenario"
