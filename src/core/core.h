@@ -25,6 +25,8 @@ struct scar_ctx {
     int threads;
     uint64_t seed;
     long alloc_countdown; /* > 0: allocations left before an injected failure */
+    scar_cancel_fn cancel; /* asked between steps of long work; NULL: never */
+    void *cancel_user;
 };
 
 /* Records an error in ctx and returns its status, so a caller writes
