@@ -70,10 +70,12 @@ int cmd_plan(scar_ctx *ctx, int argc, char **argv)
         if (od > 0)
             continue;
         if (strcmp(a, "--patients") == 0) {
-            if (cli_int_option("plan", argc, argv, &i, 2, 1000, &o.patients))
+            if (cli_int_option("plan", argc, argv, &i, SCAR_PLAN_PATIENTS_MIN,
+                               SCAR_PLAN_PATIENTS_MAX, &o.patients))
                 return 2;
         } else if (strcmp(a, "--sweeps") == 0) {
-            if (cli_int_option("plan", argc, argv, &i, 1, 10, &o.max_sweeps))
+            if (cli_int_option("plan", argc, argv, &i, SCAR_PLAN_SWEEPS_MIN,
+                               SCAR_PLAN_SWEEPS_MAX, &o.max_sweeps))
                 return 2;
         } else if (strcmp(a, "--screen-only") == 0) {
             screen_only = true;

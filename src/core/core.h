@@ -93,5 +93,7 @@ scar_status scar_stage_open(scar_ctx *ctx, const char *dir, scar_stage **out);
 const char *scar_stage_path(const scar_stage *s);
 scar_status scar_stage_commit(scar_ctx *ctx, scar_stage **s);
 void scar_stage_abort(scar_stage **s); /* accepts NULL */
+/* Removes a folder and everything in it (what can be removed; no error). */
+void scar_remove_tree(const char *dir);
 
 #endif /* SCAR_CORE_H */

@@ -19,7 +19,6 @@
 /* Defaults that the parameter table does not hold (docs/scenario.md says
  * where each comes from). */
 #define DEFAULT_AGE_Y 28.0 /* the DESIGN.md example patient */
-#define DEFAULT_FOLLOW_UP_WEEKS 12.0
 
 /* The library's names as scar_doc_names lists. */
 static const char *device_at(size_t i)
@@ -451,7 +450,7 @@ static scar_status read_protocol(const scar_doc *d, const scar_doc_node *pn, sca
         return st;
 
     /* the interval's default is the parameter table's dt_sess (days) */
-    double interval_weeks = 0.0, follow_up_weeks = DEFAULT_FOLLOW_UP_WEEKS;
+    double interval_weeks = 0.0, follow_up_weeks = SCAR_SCENARIO_FOLLOW_UP_WEEKS_DEFAULT;
     if (!scar_params_get(s->params, "dt_sess", &interval_weeks))
         return SCAR_RAISE(d->ctx, SCAR_EINTERNAL, "parameter row dt_sess is missing");
     interval_weeks /= 7.0;
