@@ -176,7 +176,8 @@ FUZZ_FLAGS = -timeout=10 -rss_limit_mb=2048 -malloc_limit_mb=64 -print_final_sta
 fuzz-run: fuzz
 	@mkdir -p $(FUZZ_DIR)/artifacts $(FUZZ_TARGETS:%=$(FUZZ_DIR)/corpus-new/%)
 	@$(foreach t,$(FUZZ_TARGETS),echo "== fuzz $(t) ($(FUZZ_SECONDS) s)" && \
-	  if $(FUZZ_DIR)/fuzz_$(t) -max_total_time=$(FUZZ_SECONDS) -max_len=$(FUZZ_MAXLEN_$(t)) \
+	  if LSAN_OPTIONS=suppressions=$(abspath tests/lsan.supp):print_suppressions=0 \
+	     $(FUZZ_DIR)/fuzz_$(t) -max_total_time=$(FUZZ_SECONDS) -max_len=$(FUZZ_MAXLEN_$(t)) \
 	       $(FUZZ_FLAGS) -artifact_prefix=$(FUZZ_DIR)/artifacts/$(t)- \
 	       $(FUZZ_DIR)/corpus-new/$(t) fuzz/corpus/$(t) fuzz/regress \
 	       >$(FUZZ_DIR)/fuzz_$(t).log 2>&1; \
