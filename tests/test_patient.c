@@ -525,7 +525,8 @@ static void file_errors(void **state)
     char buf[sizeof example_json + 16];
     memcpy(buf, example_json, sizeof example_json - 1);
     memcpy(buf + sizeof example_json - 1, "garbage", 7);
-    assert_int_equal(scar_patient_parse(ctx, buf, sizeof example_json - 1, NULL, NULL, &p), SCAR_OK);
+    assert_int_equal(scar_patient_parse(ctx, buf, sizeof example_json - 1, NULL, NULL, &p),
+                     SCAR_OK);
     assert_string_equal(p->path, "patient");
     check_example(p);
     scar_patient_destroy(&p);

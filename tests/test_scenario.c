@@ -617,7 +617,8 @@ static void parse_from_memory(void **state)
     char buf[sizeof example_json + 16];
     memcpy(buf, example_json, sizeof example_json - 1);
     memcpy(buf + sizeof example_json - 1, "garbage", 7);
-    assert_int_equal(scar_scenario_parse(ctx, buf, sizeof example_json - 1, NULL, NULL, &s), SCAR_OK);
+    assert_int_equal(scar_scenario_parse(ctx, buf, sizeof example_json - 1, NULL, NULL, &s),
+                     SCAR_OK);
     assert_string_equal(s->path, "scenario");
     check_example(s);
     scar_scenario_destroy(&s);

@@ -54,7 +54,10 @@ void scar_ctx_set_cancel(scar_ctx *ctx, scar_cancel_fn fn, void *user)
     ctx->cancel = fn;
     ctx->cancel_user = user;
 }
-bool scar_ctx_cancelled(const scar_ctx *ctx) { return ctx->cancel && ctx->cancel(ctx->cancel_user); }
+bool scar_ctx_cancelled(const scar_ctx *ctx)
+{
+    return ctx->cancel && ctx->cancel(ctx->cancel_user);
+}
 void scar_ctx_fail_alloc_after(scar_ctx *ctx, long n) { ctx->alloc_countdown = n > 0 ? n : 0; }
 
 int scar_status_exit_code(scar_status st)

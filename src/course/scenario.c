@@ -144,8 +144,9 @@ scar_status scar_scenario_read_synth(const scar_doc *d, const scar_doc_node *sy,
         (st = scar_doc_check_keys(d, sy, where, &synth_names)))
         return st;
     const scar_doc_node *sc = scar_doc_opt(sy, "scars");
-    if (sc && (st = scar_scenario_read_scar_counts(
-                   d, sc, scar_doc_join(sw, sizeof sw, where, "scars"), SCAR_SYNTH_MAX_SCARS, spec->counts)))
+    if (sc && (st = scar_scenario_read_scar_counts(d, sc,
+                                                   scar_doc_join(sw, sizeof sw, where, "scars"),
+                                                   SCAR_SYNTH_MAX_SCARS, spec->counts)))
         return st;
     const scar_doc_node *sz = scar_doc_opt(sy, "size_mm");
     if (sz) {
@@ -436,7 +437,8 @@ static scar_status read_protocol(const scar_doc *d, const scar_doc_node *pn, sca
         (st = scar_doc_number(d, v, "protocol.needle_mm", SCAR_SCENARIO_NEEDLE_MM_MIN,
                              SCAR_SCENARIO_NEEDLE_MM_MAX, "mm", &pr->device.needle_mm)))
         return st;
-    if (pr->device.kind == SCAR_DEV_HOME_ROLLER && pr->device.needle_mm > SCAR_SCENARIO_HOME_ROLLER_MAX_MM)
+    if (pr->device.kind == SCAR_DEV_HOME_ROLLER &&
+        pr->device.needle_mm > SCAR_SCENARIO_HOME_ROLLER_MAX_MM)
         return scar_doc_fail(d, v, "protocol.needle_mm",
                              "expected at most %g mm for a home_roller (longer needles are for a "
                              "clinic), found %s",
