@@ -1,7 +1,7 @@
 # scarsim — build, test, demo.
 #
 #   make            library build/libscarsim.a and program build/scarsim
-#   make check      every test (unit, verification, conformance, command line)
+#   make check      every test (unit, verification, conformance, command line, browser)
 #   make sanitize   the whole suite again under ASan + UBSan (clang)
 #   make demo       install what is missing, build, run the main job
 #   make bench      benchmarks (not part of check)
@@ -10,7 +10,7 @@
 
 BUILD    ?= build
 CC       ?= cc
-PKGS     := jansson libfyaml libpng cairo libzip libxml-2.0 libmd zlib nlopt
+PKGS     := jansson libfyaml libpng cairo libzip libxml-2.0 libmd zlib nlopt libmicrohttpd
 # Open MPI for `mpirun -np N scarsim trial` (docs/trial.md); without it the
 # build is single-process (MPI=0 forces that).
 ifeq ($(origin MPI),undefined)
@@ -27,10 +27,10 @@ V        ?= 0
 Q        := $(if $(filter 1,$(V)),,@)
 
 CPPFLAGS += -Iinclude -Isrc/core -I$(BUILD)/gen -D_DEFAULT_SOURCE
-CFLAGS   += -std=c11 $(OPT) $(WARN) $(WERROR) -fopenmp $(SAN) \
+CFLAGS   += -std=c11 $(OPT) $(WARN) $(WERROR) -fopenmp -pthread $(SAN) \
             $(shell pkg-config --cflags $(PKGS) 2>/dev/null) $(MPI_FLAGS)
 LDLIBS   += $(shell pkg-config --libs $(PKGS) 2>/dev/null) $(MPI_LIBS) -lm
-LDFLAGS  += -fopenmp $(SAN)
+LDFLAGS  += -fopenmp -pthread $(SAN)
 
 LAYERS   := core surface tissue device heal course cohort plan report
 LAYER_INC := $(foreach l,$(LAYERS),-Isrc/$(l))
@@ -85,6 +85,14 @@ $(LIB): $(LIB_OBJ)
 	@$(if $(Q),echo "  AR      $@")
 	$(Q)ar rcs $@ $^
 
+# The web server's page (`scarsim serve`): the web/ folder of this tree,
+# compiled in as an absolute path (--web DIR overrides it).
+$(BUILD)/obj/src/app/cmd_serve.o: CPPFLAGS += -DSCAR_WEB_DIR=\"$(CURDIR)/web\"
+
+# The app objects without main(): the web API's test and fuzz harness call
+# serve_handle directly.
+APP_LIB_OBJ := $(filter-out $(BUILD)/obj/src/app/main.o,$(APP_OBJ))
+
 $(BIN): $(APP_OBJ) $(LIB)
 	@$(if $(Q),echo "  LINK    $@")
 	$(Q)$(CC) $(LDFLAGS) $(APP_OBJ) $(LIB) $(LDLIBS) -o $@
@@ -95,10 +103,16 @@ $(BUILD)/tests/%: tests/%.c $(LIB) tests/testutil.h $(GEN_PARAMS)
 	$(Q)$(CC) $(CPPFLAGS) $(foreach l,$(LAYERS),-Isrc/$(l)) -Itests $(CFLAGS) -Wno-missing-prototypes \
 	  $< $(LIB) $(LDFLAGS) $(LDLIBS) -lcmocka -o $@
 
+$(BUILD)/tests/test_serve: tests/test_serve.c $(APP_LIB_OBJ) $(LIB) tests/testutil.h $(GEN_PARAMS)
+	@mkdir -p $(dir $@)
+	@$(if $(Q),echo "  TEST    $@")
+	$(Q)$(CC) $(CPPFLAGS) $(LAYER_INC) -Isrc/app -Itests $(CFLAGS) -Wno-missing-prototypes \
+	  $< $(APP_LIB_OBJ) $(LIB) $(LDFLAGS) $(LDLIBS) -lcmocka -o $@
+
 # Unit, verification and conformance tests (cmocka), then the command-line
 # regression runs.  Each test binary runs in its own scratch folder.
 check: deps-tests
-	@$(MAKE) --no-print-directory unit cli
+	@$(MAKE) --no-print-directory unit cli check-web
 
 deps-tests:
 	@bash scripts/setup-deps.sh --tests
@@ -124,7 +138,7 @@ sanitize:
 # linked against it with libFuzzer's main.  fuzz-run starts from the
 # checked-in corpus and writes what it finds to build-fuzz/, never fuzz/.
 FUZZ_DIR     := build-fuzz
-FUZZ_TARGETS := gsf x3p png csv scenario trials patient
+FUZZ_TARGETS := gsf x3p png csv scenario trials patient api
 FUZZ_SECONDS ?= 10
 FUZZ_MAXLEN_gsf      := 8192
 FUZZ_MAXLEN_x3p      := 8192
@@ -133,6 +147,7 @@ FUZZ_MAXLEN_csv      := 8192
 FUZZ_MAXLEN_scenario := 4096
 FUZZ_MAXLEN_trials   := 8192
 FUZZ_MAXLEN_patient  := 4096
+FUZZ_MAXLEN_api      := 4096
 FUZZ_SAN     := -fsanitize=address,undefined -fno-sanitize-recover=all
 
 fuzz:
@@ -140,6 +155,11 @@ fuzz:
 	  SAN="-fsanitize=fuzzer-no-link $(FUZZ_SAN)" fuzz-bins
 
 fuzz-bins: $(FUZZ_TARGETS:%=$(BUILD)/fuzz_%)
+
+$(BUILD)/fuzz_api: fuzz/fuzz_api.c fuzz/fuzz_common.h $(APP_LIB_OBJ) $(LIB) $(GEN_PARAMS)
+	@$(if $(Q),echo "  FUZZ    $@")
+	$(Q)$(CC) $(CPPFLAGS) $(LAYER_INC) -Isrc/app -Ifuzz $(CFLAGS) -fsanitize=fuzzer $< \
+	  $(APP_LIB_OBJ) $(LIB) $(LDFLAGS) -fsanitize=fuzzer $(LDLIBS) -o $@
 
 $(BUILD)/fuzz_%: fuzz/fuzz_%.c fuzz/fuzz_common.h $(LIB) $(GEN_PARAMS)
 	@$(if $(Q),echo "  FUZZ    $@")
@@ -156,7 +176,8 @@ FUZZ_FLAGS = -timeout=10 -rss_limit_mb=2048 -malloc_limit_mb=64 -print_final_sta
 fuzz-run: fuzz
 	@mkdir -p $(FUZZ_DIR)/artifacts $(FUZZ_TARGETS:%=$(FUZZ_DIR)/corpus-new/%)
 	@$(foreach t,$(FUZZ_TARGETS),echo "== fuzz $(t) ($(FUZZ_SECONDS) s)" && \
-	  if $(FUZZ_DIR)/fuzz_$(t) -max_total_time=$(FUZZ_SECONDS) -max_len=$(FUZZ_MAXLEN_$(t)) \
+	  if LSAN_OPTIONS=suppressions=$(abspath tests/lsan.supp):print_suppressions=0 \
+	     $(FUZZ_DIR)/fuzz_$(t) -max_total_time=$(FUZZ_SECONDS) -max_len=$(FUZZ_MAXLEN_$(t)) \
 	       $(FUZZ_FLAGS) -artifact_prefix=$(FUZZ_DIR)/artifacts/$(t)- \
 	       $(FUZZ_DIR)/corpus-new/$(t) fuzz/corpus/$(t) fuzz/regress \
 	       >$(FUZZ_DIR)/fuzz_$(t).log 2>&1; \

@@ -67,7 +67,7 @@ static void parse(const uint8_t *data, size_t size, const char *name, const char
         fz_die("setup", "no memory for a context");
     scar_patient *p = NULL;
     fz_alloc_count(ctx);
-    scar_status st = scar_patient_parse(ctx, (const char *)data, size, name, &p);
+    scar_status st = scar_patient_parse(ctx, (const char *)data, size, name, NULL, &p);
     long used = fz_alloc_used(ctx);
     fz_check(ctx, st, p != NULL, what);
     if (p)
@@ -76,7 +76,7 @@ static void parse(const uint8_t *data, size_t size, const char *name, const char
     if (used > 0) {
         scar_ctx_clear_error(ctx);
         fz_alloc_fail(ctx, used, data, size);
-        st = scar_patient_parse(ctx, (const char *)data, size, name, &p);
+        st = scar_patient_parse(ctx, (const char *)data, size, name, NULL, &p);
         scar_ctx_fail_alloc_after(ctx, 0);
         fz_check(ctx, st, p != NULL, what);
         scar_patient_destroy(&p);

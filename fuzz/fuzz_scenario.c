@@ -29,7 +29,7 @@ static void parse(const uint8_t *data, size_t size, const char *name, const char
         fz_die("setup", "no memory for a context");
     scar_scenario *s = NULL;
     fz_alloc_count(ctx);
-    scar_status st = scar_scenario_parse(ctx, (const char *)data, size, name, &s);
+    scar_status st = scar_scenario_parse(ctx, (const char *)data, size, name, NULL, &s);
     long used = fz_alloc_used(ctx);
     fz_check(ctx, st, s != NULL, what);
     if (s && (!s->params || (s->has_synth == (s->surface_path != NULL))))
@@ -38,7 +38,7 @@ static void parse(const uint8_t *data, size_t size, const char *name, const char
     if (used > 0) {
         scar_ctx_clear_error(ctx);
         fz_alloc_fail(ctx, used, data, size);
-        st = scar_scenario_parse(ctx, (const char *)data, size, name, &s);
+        st = scar_scenario_parse(ctx, (const char *)data, size, name, NULL, &s);
         scar_ctx_fail_alloc_after(ctx, 0);
         fz_check(ctx, st, s != NULL, what);
         scar_scenario_destroy(&s);

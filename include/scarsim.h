@@ -99,6 +99,13 @@ void scar_ctx_set_threads(scar_ctx *ctx, int threads); /* <= 0: all cores */
 int scar_ctx_threads(const scar_ctx *ctx);
 void scar_ctx_set_seed(scar_ctx *ctx, uint64_t seed);
 uint64_t scar_ctx_seed(const scar_ctx *ctx);
+/* Long work (a course, a search) asks fn(user) between its time steps and
+ * stops with SCAR_EINTERNAL "cancelled" when it answers true: how a server
+ * stops a simulation it no longer needs.  fn may be called from any of the
+ * work's threads at once.  NULL: never cancelled. */
+typedef bool (*scar_cancel_fn)(void *user);
+void scar_ctx_set_cancel(scar_ctx *ctx, scar_cancel_fn fn, void *user);
+bool scar_ctx_cancelled(const scar_ctx *ctx);
 /* Testing aid: the n-th checked allocation from now on fails (n >= 1);
  * n <= 0 switches injection off. */
 void scar_ctx_fail_alloc_after(scar_ctx *ctx, long n);

@@ -138,7 +138,7 @@ static void parse_scenario(const char *text, size_t len, const char *name)
     int saved[2];
     scar_ctx_fail_alloc_after(ctx, LONG_MAX);
     quiet_begin(saved);
-    scar_status st = scar_scenario_parse(ctx, text, len, name, &s);
+    scar_status st = scar_scenario_parse(ctx, text, len, name, NULL, &s);
     quiet_end(saved, "scenario", name);
     long used = LONG_MAX - ctx->alloc_countdown;
     scar_ctx_fail_alloc_after(ctx, 0);
@@ -147,7 +147,7 @@ static void parse_scenario(const char *text, size_t len, const char *name)
     for (long k = 1; k <= used; k++) {
         scar_ctx_clear_error(ctx);
         scar_ctx_fail_alloc_after(ctx, k);
-        st = scar_scenario_parse(ctx, text, len, name, &s);
+        st = scar_scenario_parse(ctx, text, len, name, NULL, &s);
         scar_ctx_fail_alloc_after(ctx, 0);
         check(ctx, st, s != NULL, true, "scenario", name);
         scar_scenario_destroy(&s);

@@ -83,7 +83,7 @@ static const char full_yaml[] = "name: \"Ana Lima\"\n"
 
 static scar_status parse(scar_ctx *ctx, const char *name, const char *text, scar_patient **p)
 {
-    return scar_patient_parse(ctx, text, strlen(text), name, p);
+    return scar_patient_parse(ctx, text, strlen(text), name, NULL, p);
 }
 
 /* Writes text to DIR/name and returns the path in buf. */
@@ -511,7 +511,7 @@ static void file_errors(void **state)
     char *text = malloc(big);
     assert_non_null(text);
     memset(text, '#', big);
-    assert_int_equal(scar_patient_parse(ctx, text, big, "big.yaml", &p), SCAR_EINPUT);
+    assert_int_equal(scar_patient_parse(ctx, text, big, "big.yaml", NULL, &p), SCAR_EINPUT);
     tu_assert_err_has(ctx, "big.yaml: expected a patient file of at most 1048576 bytes, found "
                            "1048577 bytes");
     tu_path(path, sizeof path, dir, "big.yaml");
@@ -525,7 +525,8 @@ static void file_errors(void **state)
     char buf[sizeof example_json + 16];
     memcpy(buf, example_json, sizeof example_json - 1);
     memcpy(buf + sizeof example_json - 1, "garbage", 7);
-    assert_int_equal(scar_patient_parse(ctx, buf, sizeof example_json - 1, NULL, &p), SCAR_OK);
+    assert_int_equal(scar_patient_parse(ctx, buf, sizeof example_json - 1, NULL, NULL, &p),
+                     SCAR_OK);
     assert_string_equal(p->path, "patient");
     check_example(p);
     scar_patient_destroy(&p);

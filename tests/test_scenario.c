@@ -71,7 +71,7 @@ static const char full_yaml[] =
 
 static scar_status parse(scar_ctx *ctx, const char *name, const char *text, scar_scenario **s)
 {
-    return scar_scenario_parse(ctx, text, strlen(text), name, s);
+    return scar_scenario_parse(ctx, text, strlen(text), name, NULL, s);
 }
 
 static void check_example(const scar_scenario *s)
@@ -567,7 +567,7 @@ static void file_errors(void **state)
     char *text = malloc(big);
     assert_non_null(text);
     memset(text, ' ', big);
-    assert_int_equal(scar_scenario_parse(ctx, text, big, "big.yaml", &s), SCAR_EINPUT);
+    assert_int_equal(scar_scenario_parse(ctx, text, big, "big.yaml", NULL, &s), SCAR_EINPUT);
     tu_assert_err_has(ctx, "big.yaml: expected a scenario of at most");
     tu_path(path, sizeof path, dir, "big.yaml");
     tu_write(path, text, big);
@@ -617,7 +617,8 @@ static void parse_from_memory(void **state)
     char buf[sizeof example_json + 16];
     memcpy(buf, example_json, sizeof example_json - 1);
     memcpy(buf + sizeof example_json - 1, "garbage", 7);
-    assert_int_equal(scar_scenario_parse(ctx, buf, sizeof example_json - 1, NULL, &s), SCAR_OK);
+    assert_int_equal(scar_scenario_parse(ctx, buf, sizeof example_json - 1, NULL, NULL, &s),
+                     SCAR_OK);
     assert_string_equal(s->path, "scenario");
     check_example(s);
     scar_scenario_destroy(&s);

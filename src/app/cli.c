@@ -5,6 +5,7 @@
 
 #include "json.h"
 #include "params_api.h"
+#include "search.h"
 #include "trials.h"
 
 #include <errno.h>
@@ -207,8 +208,10 @@ int cli_out_dx_arg(const char *cmd, int argc, char **argv, int *i, const char **
     }
     if (strcmp(a, "--dx-um") == 0) {
         double d;
-        if (!has_value || !cli_parse_double(argv[*i + 1], &d) || !(d >= 20 && d <= 200))
-            return (cli_usage_error(cmd, "option --dx-um: expected 20 to 200 um, found '%s'",
+        if (!has_value || !cli_parse_double(argv[*i + 1], &d) ||
+            !(d >= SCAR_COHORT_DX_UM_MIN && d <= SCAR_COHORT_DX_UM_MAX))
+            return (cli_usage_error(cmd, "option --dx-um: expected %g to %g um, found '%s'",
+                                    SCAR_COHORT_DX_UM_MIN, SCAR_COHORT_DX_UM_MAX,
                                     has_value ? argv[*i + 1] : ""), -1);
         *dx_um = d;
         ++*i;

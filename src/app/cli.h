@@ -106,5 +106,6 @@ int cmd_calibrate(scar_ctx *ctx, int argc, char **argv);
 int cmd_bench(scar_ctx *ctx, int argc, char **argv);
 int cmd_verify(scar_ctx *ctx, int argc, char **argv);
 int cmd_run(scar_ctx *ctx, int argc, char **argv);
+int cmd_serve(scar_ctx *ctx, int argc, char **argv);
 
 #endif

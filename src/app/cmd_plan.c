@@ -49,29 +49,6 @@ static void help(FILE *out)
     cli_common_help(out);
 }
 
-/* The scars of a measured or synthetic skin, as the scan finds them. */
-static scar_status skin_scars(scar_ctx *ctx, const scar_patient *pt, scar_scan_result **scan)
-{
-    scar_heightmap *hm = NULL;
-    scar_status st;
-    if (pt->skin == SCAR_SKIN_SURFACE) {
-        scar_read_opts ro;
-        scar_read_opts_default(&ro);
-        st = scar_heightmap_read(ctx, pt->surface_path, &ro, &hm);
-    } else {
-        scar_scar_list truth = {0};
-        st = scar_synth(ctx, &pt->synth, &hm, &truth);
-        scar_scar_list_clear(&truth);
-    }
-    if (!st) {
-        scar_scan_opts so;
-        scar_scan_opts_default(&so);
-        st = scar_scan(ctx, hm, &so, scan);
-    }
-    scar_heightmap_destroy(&hm);
-    return st;
-}
-
 int cmd_plan(scar_ctx *ctx, int argc, char **argv)
 {
     cli_common c;
@@ -93,10 +70,12 @@ int cmd_plan(scar_ctx *ctx, int argc, char **argv)
         if (od > 0)
             continue;
         if (strcmp(a, "--patients") == 0) {
-            if (cli_int_option("plan", argc, argv, &i, 2, 1000, &o.patients))
+            if (cli_int_option("plan", argc, argv, &i, SCAR_PLAN_PATIENTS_MIN,
+                               SCAR_PLAN_PATIENTS_MAX, &o.patients))
                 return 2;
         } else if (strcmp(a, "--sweeps") == 0) {
-            if (cli_int_option("plan", argc, argv, &i, 1, 10, &o.max_sweeps))
+            if (cli_int_option("plan", argc, argv, &i, SCAR_PLAN_SWEEPS_MIN,
+                               SCAR_PLAN_SWEEPS_MAX, &o.max_sweeps))
                 return 2;
         } else if (strcmp(a, "--screen-only") == 0) {
             screen_only = true;
@@ -123,55 +102,24 @@ int cmd_plan(scar_ctx *ctx, int argc, char **argv)
 
     int rc = 0;
     scar_patient *pt = NULL;
-    scar_screen *scr = NULL;
-    scar_scan_result *scan = NULL;
-    scar_params *params = NULL;
-    scar_plan_result *res = NULL;
-    scar_trial_table *ev = NULL;
+    scar_plan_made *m = NULL;
     if (scar_patient_read(ctx, file, &pt)) {
         rc = cli_fail(ctx, "plan");
         goto done;
     }
     /* the patient file's seed unless --seed was given */
     o.seed = pt->has_seed && !c.seed_given ? pt->seed : scar_ctx_seed(ctx);
-    scr = scar_malloc(ctx, sizeof *scr);
-    if (!scr) {
-        rc = cli_fail(ctx, "plan");
-        goto done;
-    }
-    scar_screen_patient(pt, scr);
-    if (scar_params_create(ctx, &params) || scar_plan_evidence_table(ctx, &ev)) {
-        rc = cli_fail(ctx, "plan");
-        goto done;
-    }
-    if (pt->skin != SCAR_SKIN_COUNTS && skin_scars(ctx, pt, &scan)) {
-        rc = cli_fail(ctx, "plan");
-        goto done;
-    }
-    if (scan && scan->scars.n == 0) {
-        SCAR_RAISE_AT(ctx, SCAR_EINPUT, pt->path, 0, 0, "skin",
-                      "expected a skin with scars, found none on the scan");
-        rc = cli_fail(ctx, "plan");
-        goto done;
-    }
-    if (scr->candidate && !screen_only &&
-        scar_plan_search(ctx, pt, scr, scan ? scan->scars.v : NULL, scan ? scan->scars.n : 0,
-                         params, &o, &res)) {
+    if (scar_plan_make(ctx, pt, &o, screen_only, root ? out : NULL, &m)) {
         rc = cli_fail(ctx, "plan");
         goto done;
     }
     cli_common_done(&c);
     if (!root)
         goto done;
-    scar_plan_doc d = {.patient = pt, .screen = scr, .result = res, .evidence = ev,
-                       .params = params, .face = scan ? scan->scars.v : NULL,
-                       .nface = scan ? scan->scars.n : 0};
-    if (scar_plan_write(ctx, &d, out)) {
-        rc = cli_fail(ctx, "plan");
-        goto done;
-    }
+    const scar_screen *scr = m->screen;
+    const scar_plan_result *res = m->result;
     if (c.json) {
-        rc = cli_print_json(ctx, "plan", scar_plan_to_json(ctx, &d));
+        rc = cli_print_json(ctx, "plan", scar_plan_to_json(ctx, &m->doc));
     } else {
         if (!c.quiet) {
             if (!scr->candidate)
@@ -189,11 +137,7 @@ int cmd_plan(scar_ctx *ctx, int argc, char **argv)
     }
 done:
     cli_common_done(&c);
-    scar_trial_table_destroy(&ev);
-    scar_plan_result_destroy(&res);
-    scar_params_destroy(&params);
-    scar_scan_result_destroy(&scan);
-    free(scr);
+    scar_plan_made_destroy(&m);
     scar_patient_destroy(&pt);
     return rc;
 }

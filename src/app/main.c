@@ -20,6 +20,7 @@ static const cli_command commands[] = {
     {"trial", "replay published trial arms with virtual patients", cmd_trial},
     {"calibrate", "fit the model's calibration knobs to published trials", cmd_calibrate},
     {"bench", "the kernels' throughput and the machine's memory bandwidth", cmd_bench},
+    {"serve", "the web page and its API on this machine (http://127.0.0.1:8642/)", cmd_serve},
 };
 
 static void usage(FILE *out)
@@ -65,8 +66,9 @@ int main(int argc, char **argv)
         scar_dist_finalize();
         return rc;
     }
-    fprintf(stderr, "scarsim: unknown command '%s' (expected one of: demo, run, synth, scan, verify, trial, calibrate, bench; see "
-                    "'scarsim --help')\n",
-            name);
+    fprintf(stderr, "scarsim: unknown command '%s' (expected one of:", name);
+    for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
+        fprintf(stderr, "%s %s", i ? "," : "", commands[i].name);
+    fprintf(stderr, "; see 'scarsim --help')\n");
     return 2;
 }

@@ -46,6 +46,7 @@ static scar_ctx *thread_ctx(const scar_ctx *parent)
     if (c) {
         scar_ctx_set_threads(c, 1);
         scar_ctx_set_seed(c, scar_ctx_seed(parent));
+        scar_ctx_set_cancel(c, parent->cancel, parent->cancel_user);
     }
     return c;
 }

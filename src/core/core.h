@@ -25,6 +25,8 @@ struct scar_ctx {
     int threads;
     uint64_t seed;
     long alloc_countdown; /* > 0: allocations left before an injected failure */
+    scar_cancel_fn cancel; /* asked between steps of long work; NULL: never */
+    void *cancel_user;
 };
 
 /* Records an error in ctx and returns its status, so a caller writes
@@ -91,5 +93,7 @@ scar_status scar_stage_open(scar_ctx *ctx, const char *dir, scar_stage **out);
 const char *scar_stage_path(const scar_stage *s);
 scar_status scar_stage_commit(scar_ctx *ctx, scar_stage **s);
 void scar_stage_abort(scar_stage **s); /* accepts NULL */
+/* Removes a folder and everything in it (what can be removed; no error). */
+void scar_remove_tree(const char *dir);
 
 #endif /* SCAR_CORE_H */

@@ -49,6 +49,15 @@ void scar_ctx_set_threads(scar_ctx *ctx, int threads) { ctx->threads = threads >
 int scar_ctx_threads(const scar_ctx *ctx) { return ctx->threads; }
 void scar_ctx_set_seed(scar_ctx *ctx, uint64_t seed) { ctx->seed = seed; }
 uint64_t scar_ctx_seed(const scar_ctx *ctx) { return ctx->seed; }
+void scar_ctx_set_cancel(scar_ctx *ctx, scar_cancel_fn fn, void *user)
+{
+    ctx->cancel = fn;
+    ctx->cancel_user = user;
+}
+bool scar_ctx_cancelled(const scar_ctx *ctx)
+{
+    return ctx->cancel && ctx->cancel(ctx->cancel_user);
+}
 void scar_ctx_fail_alloc_after(scar_ctx *ctx, long n) { ctx->alloc_countdown = n > 0 ? n : 0; }
 
 int scar_status_exit_code(scar_status st)

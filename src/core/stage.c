@@ -19,7 +19,7 @@ struct scar_stage {
     char *tmp;  /* where the files are written meanwhile */
 };
 
-static void remove_tree(const char *dir)
+void scar_remove_tree(const char *dir)
 {
     DIR *d = opendir(dir);
     if (!d)
@@ -34,7 +34,7 @@ static void remove_tree(const char *dir)
             continue;
         snprintf(p, n, "%s/%s", dir, e->d_name);
         if (unlink(p) != 0 && errno == EISDIR)
-            remove_tree(p);
+            scar_remove_tree(p);
         free(p);
     }
     closedir(d);
@@ -63,7 +63,7 @@ scar_status scar_stage_open(scar_ctx *ctx, const char *dir, scar_stage **out)
     while (len > 1 && s->dir[len - 1] == '/')
         s->dir[--len] = '\0';
     snprintf(s->tmp, n, "%s.tmp-%ld", s->dir, (long)getpid());
-    remove_tree(s->tmp); /* a leftover of a crashed run with the same pid */
+    scar_remove_tree(s->tmp); /* a leftover of a crashed run with the same pid */
     if ((st = scar_mkdir_p(ctx, s->tmp)))
         goto fail;
     *out = s;
@@ -109,7 +109,7 @@ scar_status scar_stage_commit(scar_ctx *ctx, scar_stage **ps)
             st = SCAR_RAISE_AT(ctx, SCAR_EIO, s->tmp, 0, 0, NULL, "cannot read the staging "
                                "folder: %s", strerror(errno));
     }
-    remove_tree(s->tmp);
+    scar_remove_tree(s->tmp);
     free(s->dir);
     free(s->tmp);
     free(s);
@@ -122,7 +122,7 @@ void scar_stage_abort(scar_stage **ps)
         return;
     scar_stage *s = *ps;
     *ps = NULL;
-    remove_tree(s->tmp);
+    scar_remove_tree(s->tmp);
     free(s->dir);
     free(s->tmp);
     free(s);

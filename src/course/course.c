@@ -370,6 +370,8 @@ static scar_status advance(scar_ctx *ctx, scar_heal *h, double t_end, course_loo
         double now = scar_heal_time(h), step = *dt;
         if (now + step > t_end - 1e-9)
             step = t_end - now;
+        if (scar_ctx_cancelled(ctx))
+            return SCAR_RAISE(ctx, SCAR_EINTERNAL, "cancelled");
         if ((st = scar_heal_step(ctx, h, step)))
             return st;
         watch_erythema(h, o, w);

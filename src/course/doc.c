@@ -863,12 +863,15 @@ void scar_doc_destroy(scar_doc **doc)
 }
 
 scar_status scar_doc_parse(scar_ctx *ctx, const char *text, size_t len, const char *name,
-                           const char *what, size_t max_bytes, scar_doc_reader read, void *out)
+                           const char *what, size_t max_bytes, const scar_doc_files *files,
+                           scar_doc_reader read, void *out)
 {
     scar_doc *d = NULL;
     scar_status st = scar_doc_create(ctx, text, len, name, what, max_bytes, &d);
-    if (!st)
+    if (!st) {
+        d->files = files;
         st = read(d, out);
+    }
     scar_doc_destroy(&d);
     return st;
 }
@@ -880,7 +883,7 @@ scar_status scar_doc_read(scar_ctx *ctx, const char *path, const char *what, siz
     size_t n = 0;
     scar_status st = scar_read_text(ctx, path, max_bytes, what, &buf, &n);
     if (!st)
-        st = scar_doc_parse(ctx, buf, n, path, what, max_bytes, read, out);
+        st = scar_doc_parse(ctx, buf, n, path, what, max_bytes, NULL, read, out);
     free(buf);
     return st;
 }

@@ -31,12 +31,25 @@ typedef struct scar_doc_node {
     size_t n, cap;
 } scar_doc_node;
 
+/* How a document received from outside (the web API of `scarsim serve`)
+ * names files: a file field (skin.surface) is not a path but an id that
+ * resolve maps to a stored file, so a document from the web cannot name a
+ * file on the server.  resolve returns the file (malloc'ed) or NULL when
+ * the text names none; `expected` says what such a field must be, for the
+ * message ("an upload id \"upload:ID\" returned by /api/scan"). */
+typedef struct scar_doc_files {
+    char *(*resolve)(void *user, const char *text);
+    void *user;
+    const char *expected;
+} scar_doc_files;
+
 typedef struct scar_doc {
     scar_ctx *ctx;
     char *file;          /* the name in messages (a copy) */
     const char *what;    /* what the file is, in messages: "scenario", "patient file" */
     bool json;           /* strict JSON (the name ends in .json), else YAML */
     scar_doc_node *root; /* NULL when the file holds no document */
+    const scar_doc_files *files; /* NULL: file fields are paths (relative to file's folder) */
 } scar_doc;
 
 /* Parses len bytes of text (NUL not needed) named `name` into a tree.
@@ -52,9 +65,11 @@ void scar_doc_destroy(scar_doc **doc); /* accepts NULL */
  * pointer to the reader's own result pointer), or a refusal with nothing
  * left allocated. */
 typedef scar_status (*scar_doc_reader)(const scar_doc *d, void *out);
-/* scar_doc_create, then read(d, out); the document is gone when it returns. */
+/* scar_doc_create, then read(d, out) with d->files = files; the document is
+ * gone when it returns. */
 scar_status scar_doc_parse(scar_ctx *ctx, const char *text, size_t len, const char *name,
-                           const char *what, size_t max_bytes, scar_doc_reader read, void *out);
+                           const char *what, size_t max_bytes, const scar_doc_files *files,
+                           scar_doc_reader read, void *out);
 /* The same from a file of at most max_bytes (scar_read_text; its errors say
  * "expected a readable WHAT"), named in messages by its path. */
 scar_status scar_doc_read(scar_ctx *ctx, const char *path, const char *what, size_t max_bytes,

@@ -19,8 +19,6 @@
 /* Defaults that the parameter table does not hold (docs/scenario.md says
  * where each comes from). */
 #define DEFAULT_AGE_Y 28.0 /* the DESIGN.md example patient */
-#define DEFAULT_FOLLOW_UP_WEEKS 12.0
-#define HOME_ROLLER_MAX_MM 0.5
 
 /* The library's names as scar_doc_names lists. */
 static const char *device_at(size_t i)
@@ -146,8 +144,9 @@ scar_status scar_scenario_read_synth(const scar_doc *d, const scar_doc_node *sy,
         (st = scar_doc_check_keys(d, sy, where, &synth_names)))
         return st;
     const scar_doc_node *sc = scar_doc_opt(sy, "scars");
-    if (sc && (st = scar_scenario_read_scar_counts(
-                   d, sc, scar_doc_join(sw, sizeof sw, where, "scars"), 1000, spec->counts)))
+    if (sc && (st = scar_scenario_read_scar_counts(d, sc,
+                                                   scar_doc_join(sw, sizeof sw, where, "scars"),
+                                                   SCAR_SYNTH_MAX_SCARS, spec->counts)))
         return st;
     const scar_doc_node *sz = scar_doc_opt(sy, "size_mm");
     if (sz) {
@@ -162,12 +161,14 @@ scar_status scar_scenario_read_synth(const scar_doc *d, const scar_doc_node *sy,
         double *dst[2] = {&spec->width_mm, &spec->height_mm};
         for (size_t i = 0; i < 2; i++) {
             snprintf(field, sizeof field, "%s[%zu]", sf, i);
-            if ((st = scar_doc_number(d, sz->kid[i], field, 1.0, 100.0, "mm", dst[i])))
+            if ((st = scar_doc_number(d, sz->kid[i], field, SCAR_SYNTH_SIZE_MM_MIN,
+                                       SCAR_SYNTH_SIZE_MM_MAX, "mm", dst[i])))
                 return st;
         }
     }
     const scar_doc_node *seed = scar_doc_opt(sy, "seed");
-    if ((st = scar_doc_opt_number(d, sy, where, "px_um", 1.0, 1000.0, "um", &spec->px_um)) ||
+    if ((st = scar_doc_opt_number(d, sy, where, "px_um", SCAR_SYNTH_PX_UM_MIN,
+                                   SCAR_SYNTH_PX_UM_MAX, "um", &spec->px_um)) ||
         (seed && (st = scar_doc_u64(d, seed, scar_doc_join(field, sizeof field, where, "seed"),
                                     &spec->seed))) ||
         (st = scar_doc_opt_number(d, sy, where, "texture", 0.0, 100.0, "", &spec->texture)) ||
@@ -177,27 +178,36 @@ scar_status scar_scenario_read_synth(const scar_doc *d, const scar_doc_node *sy,
     return SCAR_OK;
 }
 
-/* A relative path is relative to the folder of the file that names it. */
+/* A relative path is relative to the folder of the file that names it; a
+ * document from outside names a stored file by an id (d->files). */
 scar_status scar_scenario_read_surface(const scar_doc *d, const scar_doc_node *v, const char *field,
                                        char **out)
 {
     char found[96];
     *out = NULL;
+    const scar_doc_files *fs = d->files;
     if (!scar_doc_is_name(v))
-        return scar_doc_fail(d, v, field, "expected the path of a height-map file, found %s",
+        return scar_doc_fail(d, v, field, "expected %s, found %s",
+                             fs ? fs->expected : "the path of a height-map file",
                              scar_doc_describe(v, found, sizeof found));
-    const char *slash = strrchr(d->file, '/');
-    size_t dir = v->text[0] != '/' && slash ? (size_t)(slash - d->file) + 1 : 0;
-    char *path = scar_malloc(d->ctx, dir + v->len + 1);
-    if (!path)
-        return SCAR_ENOMEM;
-    memcpy(path, d->file, dir);
-    memcpy(path + dir, v->text, v->len + 1);
+    char *path = NULL;
+    if (fs) {
+        if (!(path = fs->resolve(fs->user, v->text)))
+            return scar_doc_fail(d, v, field, "expected %s, found %s", fs->expected,
+                                 scar_doc_describe(v, found, sizeof found));
+    } else {
+        const char *slash = strrchr(d->file, '/');
+        size_t dir = v->text[0] != '/' && slash ? (size_t)(slash - d->file) + 1 : 0;
+        if (!(path = scar_malloc(d->ctx, dir + v->len + 1)))
+            return SCAR_ENOMEM;
+        memcpy(path, d->file, dir);
+        memcpy(path + dir, v->text, v->len + 1);
+    }
     scar_status st = SCAR_EINPUT;
     struct stat sb;
     if (stat(path, &sb) != 0 || access(path, R_OK) != 0)
         scar_doc_fail(d, v, field, "expected a readable height-map file, found \"%s\" (%s: %s)",
-                      v->text, path, strerror(errno));
+                      v->text, fs ? "the stored file" : path, strerror(errno));
     else if (!S_ISREG(sb.st_mode))
         scar_doc_fail(d, v, field, "expected a height-map file, found \"%s\", which is not a file",
                       v->text);
@@ -244,7 +254,8 @@ static scar_status read_skin(const scar_doc *d, const scar_doc_node *sk, scar_sc
         return st;
     if ((st =
              scar_doc_req(d, sk, "skin", "fitzpatrick", "the Fitzpatrick skin type, 1 to 6", &v)) ||
-        (st = scar_doc_int(d, v, "skin.fitzpatrick", 1, 6, &s->fitzpatrick)))
+        (st = scar_doc_int(d, v, "skin.fitzpatrick", 1, SCAR_SCENARIO_FITZPATRICK_MAX,
+                                 &s->fitzpatrick)))
         return st;
     s->age_y = DEFAULT_AGE_Y;
     return scar_doc_opt_number(d, sk, "skin", "age", 12.0, 100.0, "years", &s->age_y);
@@ -423,28 +434,34 @@ static scar_status read_protocol(const scar_doc *d, const scar_doc_node *pn, sca
         return st;
 
     if ((st = scar_doc_req(d, pn, where, "needle_mm", "the needle length in mm, 0.1 to 3", &v)) ||
-        (st = scar_doc_number(d, v, "protocol.needle_mm", 0.1, 3.0, "mm", &pr->device.needle_mm)))
+        (st = scar_doc_number(d, v, "protocol.needle_mm", SCAR_SCENARIO_NEEDLE_MM_MIN,
+                             SCAR_SCENARIO_NEEDLE_MM_MAX, "mm", &pr->device.needle_mm)))
         return st;
-    if (pr->device.kind == SCAR_DEV_HOME_ROLLER && pr->device.needle_mm > HOME_ROLLER_MAX_MM)
+    if (pr->device.kind == SCAR_DEV_HOME_ROLLER &&
+        pr->device.needle_mm > SCAR_SCENARIO_HOME_ROLLER_MAX_MM)
         return scar_doc_fail(d, v, "protocol.needle_mm",
                              "expected at most %g mm for a home_roller (longer needles are for a "
                              "clinic), found %s",
-                             HOME_ROLLER_MAX_MM, v->text);
+                             SCAR_SCENARIO_HOME_ROLLER_MAX_MM, v->text);
     if ((v = scar_doc_opt(pn, "passes")) &&
         (st = scar_doc_int(d, v, "protocol.passes", 1, 50, &pr->device.passes)))
         return st;
     if ((st = scar_doc_req(d, pn, where, "sessions", "the number of sessions, 0 to 12", &v)) ||
-        (st = scar_doc_int(d, v, "protocol.sessions", 0, 12, &pr->sessions)))
+        (st = scar_doc_int(d, v, "protocol.sessions", 0, SCAR_SCENARIO_MAX_SESSIONS,
+                          &pr->sessions)))
         return st;
 
     /* the interval's default is the parameter table's dt_sess (days) */
-    double interval_weeks = 0.0, follow_up_weeks = DEFAULT_FOLLOW_UP_WEEKS;
+    double interval_weeks = 0.0, follow_up_weeks = SCAR_SCENARIO_FOLLOW_UP_WEEKS_DEFAULT;
     if (!scar_params_get(s->params, "dt_sess", &interval_weeks))
         return SCAR_RAISE(d->ctx, SCAR_EINTERNAL, "parameter row dt_sess is missing");
     interval_weeks /= 7.0;
-    if ((st = scar_doc_opt_number(d, pn, where, "interval_weeks", 1.0, 26.0, "weeks",
+    if ((st = scar_doc_opt_number(d, pn, where, "interval_weeks",
+                                  SCAR_SCENARIO_INTERVAL_WEEKS_MIN,
+                                  SCAR_SCENARIO_INTERVAL_WEEKS_MAX, "weeks",
                                   &interval_weeks)) ||
-        (st = scar_doc_opt_number(d, pn, where, "follow_up_weeks", 0.0, 104.0, "weeks",
+        (st = scar_doc_opt_number(d, pn, where, "follow_up_weeks", 0.0,
+                                  SCAR_SCENARIO_FOLLOW_UP_WEEKS_MAX, "weeks",
                                   &follow_up_weeks)))
         return st;
     pr->interval_days = 7.0 * interval_weeks;
@@ -481,7 +498,8 @@ static scar_status read_grid(const scar_doc *d, const scar_doc_node *g, scar_sce
     if ((st = scar_doc_want_map(d, g, "grid", "dx_um")) ||
         (st = scar_doc_check_keys(d, g, "grid", &grid_names)))
         return st;
-    return scar_doc_opt_number(d, g, "grid", "dx_um", 10.0, 200.0, "um", &s->dx_um);
+    return scar_doc_opt_number(d, g, "grid", "dx_um", SCAR_SCENARIO_DX_UM_MIN,
+                               SCAR_SCENARIO_DX_UM_MAX, "um", &s->dx_um);
 }
 
 /* Snapshot days must fall inside the course, or no snapshot would be written. */
@@ -579,11 +597,11 @@ static scar_status read_doc(const scar_doc *d, void *out)
 }
 
 scar_status scar_scenario_parse(scar_ctx *ctx, const char *text, size_t len, const char *name,
-                                scar_scenario **out)
+                                const scar_doc_files *files, scar_scenario **out)
 {
     *out = NULL;
     return scar_doc_parse(ctx, text, len, name ? name : "scenario", "scenario",
-                          SCAR_SCENARIO_MAX_BYTES, read_doc, out);
+                          SCAR_SCENARIO_MAX_BYTES, files, read_doc, out);
 }
 
 scar_status scar_scenario_read(scar_ctx *ctx, const char *path, scar_scenario **out)

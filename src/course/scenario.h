@@ -20,6 +20,24 @@
 
 /* Refused before parsing: a scenario is a page of text. */
 #define SCAR_SCENARIO_MAX_BYTES (1u << 20)
+/* The ranges a scenario's values are checked against (docs/scenario.md);
+ * the web API's /api/options offers the same. */
+#define SCAR_SCENARIO_NEEDLE_MM_MIN 0.1
+#define SCAR_SCENARIO_NEEDLE_MM_MAX 3.0
+#define SCAR_SCENARIO_HOME_ROLLER_MAX_MM 0.5
+#define SCAR_SCENARIO_MAX_SESSIONS 12
+#define SCAR_SCENARIO_FITZPATRICK_MAX 6 /* types 1 to 6 */
+#define SCAR_SCENARIO_INTERVAL_WEEKS_MIN 1.0
+#define SCAR_SCENARIO_INTERVAL_WEEKS_MAX 26.0
+#define SCAR_SCENARIO_FOLLOW_UP_WEEKS_MAX 104.0
+#define SCAR_SCENARIO_FOLLOW_UP_WEEKS_DEFAULT 12.0
+#define SCAR_SCENARIO_DX_UM_MIN 10.0
+#define SCAR_SCENARIO_DX_UM_MAX 200.0
+#define SCAR_SYNTH_SIZE_MM_MIN 1.0
+#define SCAR_SYNTH_SIZE_MM_MAX 100.0
+#define SCAR_SYNTH_PX_UM_MIN 1.0
+#define SCAR_SYNTH_PX_UM_MAX 1000.0
+#define SCAR_SYNTH_MAX_SCARS 1000
 /* At most this many snapshot days under output.vti_days. */
 #define SCAR_SCENARIO_MAX_VTI 64
 
@@ -48,9 +66,10 @@ scar_status scar_scenario_read(scar_ctx *ctx, const char *path, scar_scenario **
 
 /* The same from memory (the web API): len bytes of text, NUL not needed;
  * name is used in messages, chooses JSON or YAML like a path does and is the
- * base of a relative skin.surface (NULL: "scenario"). */
+ * base of a relative skin.surface (NULL: "scenario").  files (NULL: paths)
+ * maps skin.surface ids to stored files, see doc.h. */
 scar_status scar_scenario_parse(scar_ctx *ctx, const char *text, size_t len, const char *name,
-                                scar_scenario **out);
+                                const scar_doc_files *files, scar_scenario **out);
 
 void scar_scenario_destroy(scar_scenario **s); /* accepts NULL */
 

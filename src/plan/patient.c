@@ -281,11 +281,11 @@ static scar_status read_doc(const scar_doc *d, void *out)
 }
 
 scar_status scar_patient_parse(scar_ctx *ctx, const char *text, size_t len, const char *name,
-                               scar_patient **out)
+                               const scar_doc_files *files, scar_patient **out)
 {
     *out = NULL;
     return scar_doc_parse(ctx, text, len, name ? name : "patient", "patient file",
-                          SCAR_PATIENT_MAX_BYTES, read_doc, out);
+                          SCAR_PATIENT_MAX_BYTES, files, read_doc, out);
 }
 
 scar_status scar_patient_read(scar_ctx *ctx, const char *path, scar_patient **out)

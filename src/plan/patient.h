@@ -15,6 +15,7 @@
 
 #include "course.h"
 #include "date.h"
+#include "doc.h"
 
 /* Refused before parsing: a patient file is a page of text. */
 #define SCAR_PATIENT_MAX_BYTES (1u << 20)
@@ -89,9 +90,9 @@ typedef struct scar_patient {
 } scar_patient;
 
 scar_status scar_patient_read(scar_ctx *ctx, const char *path, scar_patient **out);
-/* From memory (the web API); name as for scar_scenario_parse. */
+/* From memory (the web API); name and files as for scar_scenario_parse. */
 scar_status scar_patient_parse(scar_ctx *ctx, const char *text, size_t len, const char *name,
-                               scar_patient **out);
+                               const scar_doc_files *files, scar_patient **out);
 void scar_patient_destroy(scar_patient **p); /* accepts NULL */
 
 #endif /* SCAR_PATIENT_H */

@@ -42,6 +42,14 @@ typedef struct scar_plan_opts {
 
 void scar_plan_opts_default(scar_plan_opts *o);
 
+/* What `plan --patients`, `--sweeps` and `--dx-um` accept (and the web API). */
+#define SCAR_PLAN_PATIENTS_MIN 2
+#define SCAR_PLAN_PATIENTS_MAX 1000
+#define SCAR_PLAN_SWEEPS_MIN 1
+#define SCAR_PLAN_SWEEPS_MAX 10
+#define SCAR_COHORT_DX_UM_MIN 20.0 /* also trial and calibrate */
+#define SCAR_COHORT_DX_UM_MAX 200.0
+
 #define SCAR_PLAN_MAX_CANDIDATES 96
 
 typedef struct scar_plan_candidate {

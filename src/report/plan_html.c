@@ -199,7 +199,7 @@ static const scar_se_item *first_session_item(const scar_side_effects *se)
 /* devices and adjuncts in words                                            */
 /* ------------------------------------------------------------------------ */
 
-static const char *device_short(scar_device_kind k)
+const char *scar_plan_device_label(scar_device_kind k)
 {
     switch (k) {
     case SCAR_DEV_ROLLER: return "dermaroller";
@@ -236,7 +236,7 @@ static const char *device_words(scar_device_kind k)
     }
 }
 
-static const char *adjunct_short(scar_adjunct a)
+const char *scar_plan_adjunct_label(scar_adjunct a)
 {
     static const char *const s[SCAR_ADJ_COUNT] = {"platelet-rich plasma (PRP) on the skin",
                                                   "PRP injected into the skin",
@@ -283,11 +283,13 @@ static void plan_line(FILE *f, const scar_protocol *pr)
     fprintf(f, "%d session%s", pr->sessions, pr->sessions == 1 ? "" : "s");
     if (pr->sessions > 1)
         fprintf(f, " %g weeks apart", pr->interval_days / 7.0);
-    fprintf(f, " with a %s (%g mm needles)", device_short(pr->device.kind), pr->device.needle_mm);
+    fprintf(f, " with a %s (%g mm needles)", scar_plan_device_label(pr->device.kind),
+            pr->device.needle_mm);
     int k = 0;
     for (int a = 0; a < SCAR_ADJ_COUNT; a++)
         if (pr->adjunct[a])
-            fprintf(f, "%s%s", k++ ? " and " : ", adding ", adjunct_short((scar_adjunct)a));
+            fprintf(f, "%s%s", k++ ? " and " : ", adding ",
+                    scar_plan_adjunct_label((scar_adjunct)a));
 }
 
 void ph_protocol_code(FILE *f, const scar_protocol *pr)
@@ -468,7 +470,7 @@ static void limits_for_patient(FILE *f, const scar_patient *pt, const scar_scree
     for (int a = 0; a < SCAR_ADJ_COUNT; a++)
         if (pt->prefs.adjunct_ok[a] && !l->adjunct_ok[a]) {
             fputs("<li>Left out although you accepted it: ", f);
-            ph_txt(f, adjunct_short((scar_adjunct)a));
+            ph_txt(f, scar_plan_adjunct_label((scar_adjunct)a));
             fputs(".</li>\n", f);
         }
     fputs("</ul>\n", f);

@@ -36,4 +36,28 @@ json_t *scar_plan_to_json(scar_ctx *ctx, const scar_plan_doc *d);
  * (self-contained, printable: the patient's pages, then the clinician's). */
 scar_status scar_plan_write(scar_ctx *ctx, const scar_plan_doc *d, const char *out_dir);
 
+/* A device and an adjunct in a few plain words, as the patient's report
+ * names them ("motorised needling pen"). */
+const char *scar_plan_device_label(scar_device_kind k);
+const char *scar_plan_adjunct_label(scar_adjunct a);
+
+/* What `scarsim plan` makes for one patient (plan_make.c), owned together. */
+typedef struct scar_plan_made {
+    scar_screen *screen;
+    scar_scan_result *scan;      /* the skin's scars when measured or synthetic, else NULL */
+    scar_params *params;         /* the model's default parameters */
+    scar_trial_table *evidence;  /* the compiled-in trials table */
+    scar_plan_result *result;    /* NULL: not a candidate, or screen_only */
+    scar_plan_doc doc;           /* all of the above, for scar_plan_write and _to_json */
+} scar_plan_made;
+
+/* Screens the patient, scans a measured or synthetic skin (refused when it
+ * shows no scar), searches the protocols screening allows (unless
+ * screen_only) with options o, and writes out_dir (NULL: no files, as on
+ * the MPI ranks other than 0).  *out is the caller's (scar_plan_made_destroy)
+ * and NULL on failure.  pt must outlive *out. */
+scar_status scar_plan_make(scar_ctx *ctx, const scar_patient *pt, const scar_plan_opts *o,
+                           bool screen_only, const char *out_dir, scar_plan_made **out);
+void scar_plan_made_destroy(scar_plan_made **m); /* accepts NULL */
+
 #endif /* SCAR_PLAN_REPORT_H */

@@ -280,8 +280,11 @@ scar_status scar_render_scan_png(scar_ctx *ctx, const scar_heightmap *hm,
     cairo_rectangle(cr, bx, by, bw, bh);
     cairo_stroke(cr);
     draw_text(cr, bx - 4, by - 8, "height (um)", 12);
-    double step = nice_step(hi - lo, 5);
-    for (double t = ceil(lo / step) * step; t <= hi + 1e-9; t += step) {
+    double step = nice_step(hi - lo, 5), t0 = ceil(lo / step) * step;
+    /* counted, not t += step: on a nearly flat map the step can be below
+     * the spacing of doubles near lo, and t would never reach hi */
+    for (int k = 0; k <= 20 && t0 + k * step <= hi + 1e-9; k++) {
+        double t = t0 + k * step;
         double y = by + (1.0 - (t - lo) / (hi - lo)) * bh;
         cairo_move_to(cr, bx + bw, y);
         cairo_line_to(cr, bx + bw + 5, y);

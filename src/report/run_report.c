@@ -9,7 +9,7 @@
 #include "params.h"
 #include "plot.h"
 #include "report_internal.h"
-#include "scenario.h"
+#include "run_report.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -266,15 +266,24 @@ scar_status scar_run_with(scar_ctx *ctx, const char *scenario_path, const char *
 {
     *summary_text = NULL;
     scar_scenario *sc = NULL;
+    scar_status st = scar_scenario_read(ctx, scenario_path, &sc);
+    if (!st)
+        st = scar_run_scenario(ctx, sc, out_dir, seed_given, opts, summary_text);
+    scar_scenario_destroy(&sc);
+    return st;
+}
+
+scar_status scar_run_scenario(scar_ctx *ctx, const scar_scenario *sc, const char *out_dir,
+                              bool seed_given, const scar_run_opts *opts, char **summary_text)
+{
+    *summary_text = NULL;
     scar_heightmap *hm = NULL;
     scar_run_result *r = NULL;
     json_t *sum = NULL;
     scar_stage *stage = NULL;
     run_files F = {0};
     char *p = NULL;
-    scar_status st = scar_scenario_read(ctx, scenario_path, &sc);
-    if (st)
-        goto done;
+    scar_status st;
     if (!seed_given && sc->has_seed)
         scar_ctx_set_seed(ctx, sc->seed);
     if ((st = make_skin(ctx, sc, &hm)) || (st = scar_stage_open(ctx, out_dir, &stage)))
@@ -291,7 +300,7 @@ scar_status scar_run_with(scar_ctx *ctx, const char *scenario_path, const char *
                         .snapshot_restored = snapshot_restored};
     if ((st = scar_run_course(ctx, &rs, &r)))
         goto done;
-    sum = scar_run_summary_json(ctx, r, sc->params, scenario_path);
+    sum = scar_run_summary_json(ctx, r, sc->params, sc->path);
     if (!sum) {
         st = scar_ctx_error(ctx)->status ? scar_ctx_error(ctx)->status : SCAR_ENOMEM;
         goto done;
@@ -348,7 +357,6 @@ done:
     json_decref(sum);
     scar_run_result_destroy(&r);
     scar_heightmap_destroy(&hm);
-    scar_scenario_destroy(&sc);
     return st;
 }
 

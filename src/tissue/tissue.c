@@ -145,6 +145,23 @@ static int32_t label_at(const scar_tissue_spec *s, double x_mm, double y_mm)
     return l > 0 && (size_t)l <= s->nscars ? l : 0;
 }
 
+bool scar_tissue_grid_size(const scar_region *r, const scar_params *p, double w_mm, double l_mm,
+                           double zmax_mm, double h_mm, scar_grid *g)
+{
+    memset(g, 0, sizeof *g);
+    g->h_mm = h_mm;
+    /* the sides are capped before the conversion so a huge patch cannot
+     * overflow size_t; MAX_SIDE + 1 is over the limit whatever it was */
+    double cap = (double)MAX_SIDE + 1.0;
+    g->nx = (size_t)fmin(cap, fmax(1.0, floor(w_mm / h_mm + 0.5)));
+    g->ny = (size_t)fmin(cap, fmax(1.0, floor(l_mm / h_mm + 0.5)));
+    g->z0_mm = -ceil(fmax(zmax_mm, 0.0) / h_mm) * h_mm;
+    double zb = r->h_e0_mm + r->h_d0_mm;
+    g->nz = (size_t)fmin(cap, ceil((zb + p->z_sub - g->z0_mm) / h_mm));
+    g->n = g->nx * g->ny * g->nz; /* at most (4097)^3: no overflow */
+    return g->nx <= MAX_SIDE && g->ny <= MAX_SIDE && g->nz <= MAX_SIDE;
+}
+
 static scar_status check_spec(scar_ctx *ctx, const scar_tissue_spec *s, const scar_params *p,
                               scar_grid *g)
 {
@@ -163,14 +180,8 @@ static scar_status check_spec(scar_ctx *ctx, const scar_tissue_spec *s, const sc
     for (size_t v = 0; v < hm->nx * hm->ny; v++)
         if (hm->z_um[v] * 1e-3 > zmax)
             zmax = hm->z_um[v] * 1e-3;
-    g->h_mm = s->h_mm;
-    g->nx = (size_t)fmax(1.0, floor(w_mm / s->h_mm + 0.5));
-    g->ny = (size_t)fmax(1.0, floor(h_mm / s->h_mm + 0.5));
-    g->z0_mm = -ceil(zmax / s->h_mm) * s->h_mm;
-    double zb = s->region->h_e0_mm + s->region->h_d0_mm;
-    g->nz = (size_t)ceil((zb + p->z_sub - g->z0_mm) / s->h_mm);
-    if (g->nx > MAX_SIDE || g->ny > MAX_SIDE || g->nz > MAX_SIDE ||
-        !scar_mul_ok(g->nx * g->ny, g->nz, &g->n) || g->n > MAX_VOXELS)
+    if (!scar_tissue_grid_size(s->region, p, w_mm, h_mm, zmax, s->h_mm, g) ||
+        g->n > MAX_VOXELS)
         return SCAR_RAISE_AT(ctx, SCAR_EINPUT, NULL, 0, 0, "grid.dx_um",
                              "expected at most %zu voxels (%u per side), found %zu x %zu x %zu "
                              "at %g um: choose a larger voxel or a smaller patch",

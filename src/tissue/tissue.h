@@ -129,6 +129,14 @@ typedef struct scar_tissue {
     bool use_myofibroblasts;
 } scar_tissue;
 
+/* The grid a surface of w_mm x l_mm whose highest point stands zmax_mm
+ * above the reference would get at voxel edge h_mm, without allocating
+ * anything: nx, ny, nz and n (a side over the limit reads as limit + 1).
+ * false when a side is over the limit; scar_tissue_create also refuses more
+ * than its total of voxels (docs/limits.md).  A server checks its own
+ * voxel limit with it before queueing a run. */
+bool scar_tissue_grid_size(const scar_region *r, const scar_params *p, double w_mm, double l_mm,
+                           double zmax_mm, double h_mm, scar_grid *g);
 scar_status scar_tissue_create(scar_ctx *ctx, const scar_tissue_spec *spec,
                                const scar_params *p, scar_tissue **out);
 void scar_tissue_destroy(scar_tissue **t);

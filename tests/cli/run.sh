@@ -25,7 +25,7 @@ expect_fail() {
 
 # -- usage -------------------------------------------------------------------
 "$S" --help >"$T/out" 2>&1 && grep -q "scan" "$T/out" && ok "help" || bad "help"
-for c in synth scan demo run verify plan trial calibrate bench; do
+for c in synth scan demo run verify plan trial calibrate bench serve; do
   "$S" $c --help >"$T/out" 2>&1 && grep -q "Usage: scarsim $c" "$T/out" && ok "$c --help" || bad "$c --help"
 done
 expect_fail "unknown command" 2 "unknown command 'frobnicate'" "$S" frobnicate
@@ -433,6 +433,60 @@ PY
   else
     bad "plan: mpirun -np 2 ran: $(tail -c 600 "$T/err")"
   fi
+fi
+
+# -- serve -------------------------------------------------------------------
+expect_fail "serve: bad option" 2 "unknown option '--bogus'" "$S" serve --bogus
+expect_fail "serve: bad port" 2 "option --port" "$S" serve --port 70000
+# serve_start OUT ERR ARGS...: starts the server in the background, waits
+# for its one line on stdout (the URL) and sets spid and url.
+serve_start() {
+  local out=$1 err=$2; shift 2
+  "$S" serve --port 0 --threads 1 "$@" >"$out" 2>"$err" &
+  spid=$!; url=""
+  for _ in $(seq 100); do
+    url=$(head -n 1 "$out" 2>/dev/null)
+    [ -n "$url" ] && break
+    sleep 0.1
+  done
+}
+if command -v curl >/dev/null; then
+  mkdir -p "$T/serve-work"
+  serve_start "$T/serve.out" "$T/serve.err" --work "$T/serve-work"
+  case "$url" in http://127.0.0.1:*/) ok "serve: prints its URL" ;;
+    *) bad "serve: prints its URL: '$url' $(cat "$T/serve.err")" ;; esac
+  code=$(curl -s -o "$T/health.json" -w '%{http_code}' "${url}api/health")
+  [ "$code" = 200 ] && grep -q '"status": "ok"' "$T/health.json" && ok "serve: /api/health" \
+    || bad "serve: /api/health: $code"
+  code=$(curl -s -o "$T/bad.json" -w '%{http_code}' -X POST --data-binary '{"kind": ' "${url}api/jobs")
+  [ "$code" = 400 ] && grep -q '"line": 1' "$T/bad.json" && ok "serve: bad JSON is 400 with its line" \
+    || bad "serve: bad JSON is 400 with its line: $code $(cat "$T/bad.json")"
+  code=$(curl -s -o /dev/null -w '%{http_code}' -X POST -H 'Content-Type: application/octet-stream' \
+         --data-binary @"$T/skin.gsf" "${url}api/scan?name=skin.gsf")
+  [ "$code" = 200 ] && ok "serve: /api/scan of a synth surface" || bad "serve: /api/scan: $code"
+  head -c 70000000 /dev/zero >"$T/huge.bin"
+  code=$(curl -s -o /dev/null -w '%{http_code}' -X POST --data-binary @"$T/huge.bin" "${url}api/scan?name=x.gsf")
+  [ "$code" = 413 ] && ok "serve: upload over the limit is 413" || bad "serve: upload over the limit: $code"
+  rm -f "$T/huge.bin"
+  hdr=$(curl -s -D - -o /dev/null "${url}api/options")
+  echo "$hdr" | grep -qi '^X-Content-Type-Options: nosniff' && ok "serve: nosniff header" \
+    || bad "serve: nosniff header: $hdr"
+  kill -TERM "$spid"; wait "$spid"; rc=$?
+  [ "$rc" -eq 0 ] && ok "serve: SIGTERM exits 0" || bad "serve: SIGTERM exits $rc: $(cat "$T/serve.err")"
+  [ -d "$T/serve-work/uploads" ] && ok "serve: a given --work folder is kept" \
+    || bad "serve: a given --work folder is kept"
+  # the default work folder is a fresh one under TMPDIR, removed on exit
+  mkdir -p "$T/serve-tmp"
+  TMPDIR="$T/serve-tmp" serve_start "$T/serve2.out" "$T/serve2.err" --quiet
+  [ -n "$(ls "$T/serve-tmp")" ] && ok "serve: default work folder made" || bad "serve: default work folder made"
+  code=$(curl -s -o /dev/null -w '%{http_code}' "${url}api/nothing")
+  [ "$code" = 404 ] && ok "serve: unknown path 404" || bad "serve: unknown path: $code"
+  kill -INT "$spid"; wait "$spid"; rc=$?
+  [ "$rc" -eq 0 ] && [ -z "$(ls "$T/serve-tmp")" ] && [ ! -s "$T/serve2.err" ] \
+    && ok "serve: SIGINT exits 0 and removes its work folder" \
+    || bad "serve: SIGINT: exit $rc, left $(ls "$T/serve-tmp"), $(cat "$T/serve2.err")"
+else
+  echo "[  SKIPPED ] serve over HTTP: no curl"
 fi
 
 out=$("$S" demo --quick --out "$T/demo" 2>"$T/err")
