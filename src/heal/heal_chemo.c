@@ -76,7 +76,9 @@ static double face_velocities(heal_state *h, chemo *ch)
                 double su = 0.0;
                 for (int a = 0; a < 3; a++) {
                     su += max2(ch->U[a][v], 0.0);
-                    if (idx[a] > 0)
+                    /* the face below plane kd0m is never written (and
+                     * closed: no dermis above it) */
+                    if (idx[a] > 0 && (a < 2 || k > h->kd0m))
                         su += max2(-ch->U[a][v - ch->stride[a]], 0.0);
                 }
                 umax = max2(umax, su);
