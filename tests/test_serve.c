@@ -9,6 +9,8 @@
 #include "serve.h"
 
 #include <jansson.h>
+#include <pthread.h>
+#include <unistd.h>
 #include <time.h>
 
 static char dir[512];  /* scratch: web/, work/, files */
@@ -376,6 +378,48 @@ static void test_queue_full(void **state)
     stop(&s); /* the queued job fails, nothing leaks */
 }
 
+/* A request waiting for its job when the server stops is told to come
+ * back (503), not that the simulation failed. */
+typedef struct waiter {
+    serve_server *s;
+    int status;
+    json_t *j;
+} waiter;
+
+static void *sync_run(void *arg)
+{
+    waiter *w = arg;
+    w->status = post(w->s, "/api/run", tiny, &w->j);
+    return NULL;
+}
+
+static void test_stop_while_waiting(void **state)
+{
+    (void)state;
+    serve_config cfg = config();
+    cfg.paused = true;
+    serve_server *s = start(&cfg);
+    waiter w = {.s = s};
+    pthread_t th;
+    assert_int_equal(pthread_create(&th, NULL, sync_run, &w), 0);
+    json_t *j = NULL;
+    for (int i = 0; i < 500; i++) { /* until the run is queued (at most 5 s) */
+        assert_int_equal(get(s, "/api/jobs", &j), 200);
+        size_t n = json_array_size(json_object_get(j, "jobs"));
+        json_decref(j);
+        if (n)
+            break;
+        usleep(10000);
+    }
+    serve_stop(s);
+    assert_int_equal(pthread_join(th, NULL), 0);
+    assert_int_equal(w.status, 503);
+    assert_string_equal(str(w.j, "status"), "stopping");
+    assert_non_null(strstr(str(w.j, "error"), "the server is stopping"));
+    json_decref(w.j);
+    serve_destroy(&s);
+}
+
 /* Polls a job until it is done or failed (at most a minute). */
 static json_t *wait_job(serve_server *s, const char *url)
 {
@@ -574,6 +618,7 @@ int main(void)
         cmocka_unit_test(test_surface_must_be_an_upload),
         cmocka_unit_test(test_limits_413_415_422),
         cmocka_unit_test(test_queue_full),
+        cmocka_unit_test(test_stop_while_waiting),
         cmocka_unit_test(test_run_job_files_and_numbers),
         cmocka_unit_test(test_sync_run_and_upload),
         cmocka_unit_test(test_flat_scan_picture),

@@ -390,11 +390,13 @@ void serve_jobs_wait(serve_jobs *J, serve_job *j)
     pthread_mutex_unlock(&J->mu);
 }
 
-serve_job_state serve_jobs_outcome(serve_jobs *J, serve_job *j, char **text, scar_status *st)
+serve_job_state serve_jobs_outcome(serve_jobs *J, serve_job *j, char **text, scar_status *st,
+                                   bool *stopped)
 {
     pthread_mutex_lock(&J->mu);
     serve_job_state s = j->state;
     *st = j->status;
+    *stopped = s == SERVE_JOB_FAILED && J->stopping;
     *text = s == SERVE_JOB_DONE ? strdup(j->result) : s == SERVE_JOB_FAILED ? strdup(j->error)
                                                                             : NULL;
     pthread_mutex_unlock(&J->mu);

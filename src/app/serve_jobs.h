@@ -49,8 +49,10 @@ unsigned serve_jobs_submit(serve_jobs *J, serve_job_input *in, serve_job **held)
 /* Waits until a held job is done or failed. */
 void serve_jobs_wait(serve_jobs *J, serve_job *j);
 /* A held job's outcome: its state, and a copy of its result JSON text (done)
- * or error line (failed) with the status it failed with. */
-serve_job_state serve_jobs_outcome(serve_jobs *J, serve_job *j, char **text, scar_status *st);
+ * or error line (failed) with the status it failed with; *stopped: it
+ * failed because the server is stopping. */
+serve_job_state serve_jobs_outcome(serve_jobs *J, serve_job *j, char **text, scar_status *st,
+                                   bool *stopped);
 void serve_jobs_release(serve_jobs *J, serve_job *j);
 
 /* {"id", "kind", "state", "progress", "task", "elapsed_s", ...} of job id

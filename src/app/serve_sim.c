@@ -59,10 +59,13 @@ static void submit(serve_server *s, serve_job_input *in, bool wait, serve_respon
     serve_jobs_wait(s->jobs, held);
     char *text = NULL;
     scar_status st = SCAR_OK;
-    serve_job_state state = serve_jobs_outcome(s->jobs, held, &text, &st);
+    bool stopped = false;
+    serve_job_state state = serve_jobs_outcome(s->jobs, held, &text, &st, &stopped);
     serve_jobs_release(s->jobs, held);
     if (!text)
         serve_error(rs, 500, "nomem", "out of memory");
+    else if (stopped)
+        serve_error(rs, 503, "stopping", "%s: try again when it is back", text);
     else if (state == SERVE_JOB_DONE)
         serve_json_text(rs, 200, text);
     else
