@@ -142,6 +142,26 @@ static void json_real_rounds(void **state)
     json_decref(j);
 }
 
+/* RFC 4648 section 10's test vectors, after a prefix. */
+static void base64_matches_the_rfc(void **state)
+{
+    (void)state;
+    static const char *const in[] = {"", "f", "fo", "foo", "foob", "fooba", "foobar"};
+    static const char *const out[] = {"x:", "x:Zg==", "x:Zm8=", "x:Zm9v", "x:Zm9vYg==",
+                                      "x:Zm9vYmE=", "x:Zm9vYmFy"};
+    scar_ctx *ctx = scar_ctx_create();
+    for (size_t i = 0; i < sizeof in / sizeof in[0]; i++) {
+        char *s = scar_base64(ctx, "x:", in[i], strlen(in[i]));
+        assert_non_null(s);
+        assert_string_equal(s, out[i]);
+        free(s);
+    }
+    scar_ctx_fail_alloc_after(ctx, 1);
+    assert_null(scar_base64(ctx, "x:", "foo", 3));
+    assert_int_equal(scar_ctx_error(ctx)->status, SCAR_ENOMEM);
+    scar_ctx_destroy(&ctx);
+}
+
 static void heightmap_refuses_absurd_sizes(void **state)
 {
     (void)state;
@@ -181,6 +201,7 @@ int main(void)
         cmocka_unit_test(atomic_write_commits_or_leaves_nothing),
         cmocka_unit_test(json_real_rounds),
         cmocka_unit_test(heightmap_refuses_absurd_sizes),
+        cmocka_unit_test(base64_matches_the_rfc),
     };
     return cmocka_run_group_tests_name("core", tests, NULL, NULL);
 }

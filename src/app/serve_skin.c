@@ -108,54 +108,25 @@ void serve_uploads_free(serve_server *s)
 
 /* ---- what the page is sent ---------------------------------------------------- */
 
-/* Base64 (RFC 4648) of n bytes, NUL-terminated; written here because none
- * of the libraries scarsim links (jansson, libpng, cairo, ...) exports an
- * encoder, and it is a dozen lines. */
-static char *base64(const unsigned char *p, size_t n)
-{
-    static const char tab[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-    char *out = malloc(4 * ((n + 2) / 3) + 1), *o = out;
-    if (!out)
-        return NULL;
-    for (size_t i = 0; i < n; i += 3) {
-        unsigned v = (unsigned)p[i] << 16 | (i + 1 < n ? (unsigned)p[i + 1] << 8 : 0u) |
-                     (i + 2 < n ? p[i + 2] : 0u);
-        *o++ = tab[v >> 18 & 63];
-        *o++ = tab[v >> 12 & 63];
-        *o++ = i + 1 < n ? tab[v >> 6 & 63] : '=';
-        *o++ = i + 2 < n ? tab[v & 63] : '=';
-    }
-    *o = '\0';
-    return out;
-}
-
 /* The picture of `scan --png` as a data URL; NULL with ctx's error set. */
 static json_t *picture(serve_server *s, scar_ctx *ctx, unsigned id, const scar_heightmap *hm,
                        const scar_scan_result *r)
 {
     char name[48];
     snprintf(name, sizeof name, "u%u-picture.png", id);
-    char *path = scar_path_join(ctx, s->uploads_dir, name), *png = NULL, *b64 = NULL;
+    char *path = scar_path_join(ctx, s->uploads_dir, name), *png = NULL, *data = NULL;
     size_t n = 0;
     json_t *url = NULL;
     if (path && !scar_render_scan_png(ctx, hm, r, path) &&
-        !scar_read_text(ctx, path, s->cfg.max_upload_bytes + (64u << 20), "picture", &png, &n)) {
-        b64 = base64((const unsigned char *)png, n);
-        size_t len = b64 ? strlen(b64) + 32 : 0;
-        char *data = b64 ? malloc(len) : NULL;
-        if (data) {
-            snprintf(data, len, "data:image/png;base64,%s", b64);
-            url = json_string(data);
-        }
-        free(data);
-        if (!url)
-            SCAR_RAISE(ctx, SCAR_ENOMEM, "out of memory encoding the picture");
-    }
+        !scar_read_text(ctx, path, s->cfg.max_upload_bytes + (64u << 20), "picture", &png, &n) &&
+        (data = scar_base64(ctx, "data:image/png;base64,", png, n)) &&
+        !(url = json_string(data)))
+        SCAR_RAISE(ctx, SCAR_ENOMEM, "out of memory encoding the picture");
     if (path)
         unlink(path);
     free(path);
     free(png);
-    free(b64);
+    free(data);
     return url;
 }
 

@@ -84,6 +84,10 @@ void scar_csv_text(FILE *f, const char *s);
  * malloc'ed (not NUL-terminated), *len its length. */
 scar_status scar_read_text(scar_ctx *ctx, const char *path, size_t max_bytes, const char *what,
                            char **out, size_t *len);
+/* prefix followed by the Base64 (RFC 4648) of n bytes, NUL-terminated and
+ * malloc'ed: a data URL with prefix "data:image/png;base64,".  NULL (ctx's
+ * error set) when memory runs out. */
+char *scar_base64(scar_ctx *ctx, const char *prefix, const void *data, size_t n);
 
 /* An output folder written as a whole (stage.c): files go into a staging
  * sibling (scar_stage_path), which becomes the folder on commit; abort (or a

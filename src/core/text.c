@@ -133,3 +133,30 @@ void scar_csv_text(FILE *f, const char *s)
     }
     fputc('"', f);
 }
+
+/* Base64 by hand: twenty lines, where a library would add a dependency for
+ * one call (none of those scarsim links exports an encoder). */
+char *scar_base64(scar_ctx *ctx, const char *prefix, const void *data, size_t n)
+{
+    static const char tab[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    const unsigned char *p = data;
+    size_t lp = strlen(prefix);
+    char *out = scar_malloc(ctx, lp + 4 * ((n + 2) / 3) + 1);
+    if (!out)
+        return NULL;
+    memcpy(out, prefix, lp);
+    char *o = out + lp;
+    for (size_t i = 0; i < n; i += 3) {
+        uint32_t v = (uint32_t)p[i] << 16;
+        if (i + 1 < n)
+            v |= (uint32_t)p[i + 1] << 8;
+        if (i + 2 < n)
+            v |= p[i + 2];
+        *o++ = tab[(v >> 18) & 63];
+        *o++ = tab[(v >> 12) & 63];
+        *o++ = i + 1 < n ? tab[(v >> 6) & 63] : '=';
+        *o++ = i + 2 < n ? tab[v & 63] : '=';
+    }
+    *o = '\0';
+    return out;
+}

@@ -59,25 +59,6 @@ void scar_html_end(FILE *f, const scar_ctx *ctx)
             SCAR_VERSION, SCAR_GIT_HASH, (unsigned long long)scar_ctx_seed(ctx));
 }
 
-/* Base64 (RFC 4648) by hand: twenty lines, where a library would add a
- * dependency for one call. */
-static void base64(FILE *f, const unsigned char *p, size_t n)
-{
-    static const char tab[] =
-        "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-    for (size_t i = 0; i < n; i += 3) {
-        uint32_t v = (uint32_t)p[i] << 16;
-        if (i + 1 < n)
-            v |= (uint32_t)p[i + 1] << 8;
-        if (i + 2 < n)
-            v |= p[i + 2];
-        fputc(tab[(v >> 18) & 63], f);
-        fputc(tab[(v >> 12) & 63], f);
-        fputc(i + 1 < n ? tab[(v >> 6) & 63] : '=', f);
-        fputc(i + 2 < n ? tab[v & 63] : '=', f);
-    }
-}
-
 scar_status scar_html_png(scar_ctx *ctx, FILE *f, const char *png_path, const char *alt)
 {
     FILE *in = fopen(png_path, "rb");
@@ -103,11 +84,15 @@ scar_status scar_html_png(scar_ctx *ctx, FILE *f, const char *png_path, const ch
             break;
     }
     fclose(in);
+    char *url = scar_base64(ctx, "data:image/png;base64,", buf, n);
+    free(buf);
+    if (!url)
+        return SCAR_ENOMEM;
     fputs("<img alt=\"", f);
     scar_html_text(f, alt);
-    fputs("\" src=\"data:image/png;base64,", f);
-    base64(f, buf, n);
+    fputs("\" src=\"", f);
+    fputs(url, f);
     fputs("\">\n", f);
-    free(buf);
+    free(url);
     return SCAR_OK;
 }
