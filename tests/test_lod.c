@@ -122,6 +122,82 @@ static void conformance_with_reference(void **state)
     scar_ctx_destroy(&ctx);
 }
 
+/* Skin-like layers: a surface 2 planes down, rough (2-3) in the last rows
+ * only, so that the first z chunk of the kernel holds one column profile and
+ * the second several; 3 planes of epidermis, dermis to plane 20, subcutis
+ * below; scarred: a conical hole (an icepick) through the dermis and a
+ * flat-floored pit (a boxcar). */
+static uint8_t *skin_layers(const scar_grid *g, bool scarred)
+{
+    uint8_t *layer = malloc(g->n);
+    assert_non_null(layer);
+    for (size_t j = 0; j < g->ny; j++)
+        for (size_t i = 0; i < g->nx; i++) {
+            size_t top = (i / 7 + j / 5) % 2 == 0 && i > 30 && j >= 42 ? 3 : 2;
+            double ri = (double)i - 12.0, rj = (double)j - 30.0;
+            bool pit = scarred && i >= 35 && i < 45 && j >= 5 && j < 15;
+            if (pit)
+                top = 6;
+            for (size_t k = 0; k < g->nz; k++) {
+                double r = 6.0 - 0.25 * (double)k; /* the hole narrows with depth */
+                bool hole = scarred && ri * ri + rj * rj < r * r;
+                uint8_t l = k < top || hole ? SCAR_LAYER_NONE
+                            : k < top + 3   ? SCAR_LAYER_EPIDERMIS
+                            : k < 20        ? SCAR_LAYER_DERMIS
+                                            : SCAR_LAYER_SUBCUTIS;
+                layer[SCAR_GRID_IDX(g, i, j, k)] = l;
+            }
+        }
+    return layer;
+}
+
+/* On skin-like layers the lines fall into few profiles (one column profile
+ * on flat skin), and the kernel, through its shared and gathered paths,
+ * follows the reference. */
+static void skin_profiles_follow_reference(void **state)
+{
+    (void)state;
+    scar_ctx *ctx = scar_ctx_create();
+    scar_grid g = {53, 45, 30, 53 * 45 * 30, 0.02, 0.0};
+    const double *Ds[2] = {D_MIXED, (const double[]){0.0, 0.3, 0.3, 0.3}};
+    const double dts[] = {1e-2, 1.0};
+    for (int scarred = 0; scarred < 2; scarred++) {
+        uint8_t *layer = skin_layers(&g, scarred);
+        for (int di = 0; di < 2; di++)
+            for (size_t t = 0; t < 2; t++) {
+                scar_lod *L = make(ctx, &g, layer, Ds[di], 2.0, dts[t]);
+                size_t px = scar_lod_profiles(L, 0), py = scar_lod_profiles(L, 1),
+                       pz = scar_lod_profiles(L, 2);
+                if (!scarred) {
+                    /* planes of one layer, or rough-topped: a handful */
+                    assert_true(px <= 8 && py <= 8);
+                    assert_true(pz == 2); /* top at plane 2 or 3 */
+                } else {
+                    assert_true(px < g.ny * g.nz / 4 && py < g.nx * g.nz / 4);
+                    assert_true(pz < g.nx * g.ny / 10);
+                }
+                double *u = random_field(ctx, &g, 70 + (uint64_t)t);
+                double *v = copy_field(ctx, &g, u);
+                for (int s = 0; s < 3; s++) {
+                    scar_lod_step(L, u, 2);
+                    scar_lod_step_ref(&g, layer, Ds[di], 2.0, dts[t], v);
+                    double e = rel_diff(u, v, g.n);
+                    if (e > cond_tol(1e-13, dts[t], 7.0, g.h_mm))
+                        fail_msg("skin scarred %d D %d dt %g step %d: fast vs reference %.3g",
+                                 scarred, di, dts[t], s, e);
+                }
+                if (t == 0)
+                    print_message("skin %s, D set %d: %zu / %zu / %zu profiles (x / y / z)\n",
+                                  scarred ? "scarred" : "flat", di, px, py, pz);
+                free(u);
+                free(v);
+                scar_lod_destroy(&L);
+            }
+        free(layer);
+    }
+    scar_ctx_destroy(&ctx);
+}
+
 /* Several fields in one call equal one call per field. */
 static void step_fields_equals_single_steps(void **state)
 {
@@ -418,6 +494,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(conformance_with_reference),
+        cmocka_unit_test(skin_profiles_follow_reference),
         cmocka_unit_test(step_fields_equals_single_steps),
         cmocka_unit_test(uniform_decay_factor),
         cmocka_unit_test(mass_conserved_outside_untouched),

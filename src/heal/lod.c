@@ -13,18 +13,23 @@
  * thomas_denomx), the sweeps hold no division, and every operation adds
  * nonnegative terms: positivity holds exactly in floating point.
  *
- * Coefficient storage, chosen by measurement (`scarsim bench --case lod`):
- *  - uniform domain (every voxel one layer, BioFVM's benchmark): one set per
- *    direction, nx + ny + nz pairs, shared by all lines; a step streams only
- *    the field.
- *  - layered or masked domain: m and inv per voxel per direction, double,
- *    48 B/voxel.  Float would halve that but drift 1e-7 from the reference
- *    kernel; recomputing from a layer-pair table needs a division per voxel
- *    per sweep (and m's recurrence puts it on the critical path).  Several
- *    fields with the same D and lambda share one solver
- *    (scar_lod_step_fields), so the coefficients stream once per plane for
- *    all.  Measured on 200 x 200 x 50, 2 threads: uniform 1.7 ms per field
- *    (7.2 ms for 4), skin-like layers 6.8 ms per field (22.6 ms for 4).
+ * Coefficient storage.  A line's coefficients depend only on the sequence of
+ * layers along it, and a skin has few such sequences: every x row of normal
+ * skin below the surface is the same, and columns differ only where the
+ * surface or a scar does.  So the lines of each direction are grouped into
+ * profiles (identical layer sequences, found once at creation) and the
+ * coefficients are kept per profile, not per voxel: bitwise the numbers a
+ * per-voxel table would hold, since each is computed from the same layers in
+ * the same order.  A sweep then streams the field alone; a block of lines
+ * with one profile reads one shared line of coefficients, and a block of
+ * several gathers them from the profile table (small, in cache).  The
+ * reference course (240 x 240 x 81 voxels, a rough surface, a boxcar and an
+ * icepick hole through the dermis) has 1,379 row, 1,349 y-line and 49 column
+ * profiles against 4.7 million voxels.  The per-voxel table this replaced
+ * streamed 48 B per voxel per step beside the field's 32 B; the course's
+ * diffusion went from 44.0 s to 22.1 s (`scarsim bench --case course`).  A grid of one layer has one profile per direction (BioFVM's
+ * benchmark).  Several fields with the same D and lambda share one solver
+ * (scar_lod_step_fields).
  *
  * Memory passes: pass 1 takes one z-plane at a time (it stays in L2): x sweep
  * on blocks of XLANES rows, each block at once followed by the forward y
@@ -47,6 +52,7 @@
 #include <omp.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 /* Lines of an x sweep in flight together: enough independent recurrences to
  * cover the add latency, few enough that their cache lines stay in L1. */
@@ -74,16 +80,31 @@ _Static_assert(XLANES == 8, "x_rows prefetches one 64-byte line per position");
 #define PREFETCH(p) ((void)(p))
 #endif
 
+/* The lines of one direction grouped by their layer sequence. */
+typedef struct lod_lines {
+    size_t len;      /* voxels per line */
+    size_t nlines;   /* x: ny*nz rows (k*ny + j); y: nx*nz (k*nx + i); z: nx*ny columns */
+    size_t nprof;    /* distinct layer sequences */
+    uint32_t *prof;  /* nlines: each line's profile */
+    uint8_t *layers; /* nprof*len: each profile's layer sequence */
+    /* coefficients, set by scar_lod_set_dt: x line-major [p*len + pos] (a row
+     * reads one profile's line); y and z position-major [pos*nprof + p] (a
+     * row of the sweep gathers across profiles at one position) */
+    double *m, *inv;
+    /* y: per plane, z: per column chunk: the profile every line of it has,
+     * or LOD_MIXED */
+    uint32_t *one;
+} lod_lines;
+
+#define LOD_MIXED UINT32_MAX
+
 struct scar_lod {
     scar_grid g;
-    uint8_t *layer; /* copy of the layer ids; NULL on the uniform path */
-    uint8_t ulayer; /* the layer of every voxel on the uniform path */
+    bool uniform; /* every voxel one layer */
     double D[SCAR_LAYER_COUNT];
     double lambda;
     double dt; /* 0 until scar_lod_set_dt */
-    /* Per direction (0 x, 1 y, 2 z): uniform path, one entry per position
-     * along the line; general path, one entry per voxel. */
-    double *m[3], *inv[3];
+    lod_lines dir[3]; /* x, y, z */
     size_t zchunk; /* columns per pass-2 chunk */
 };
 
@@ -128,6 +149,95 @@ static scar_status check_args(scar_ctx *ctx, const scar_grid *g, const uint8_t *
     return SCAR_OK;
 }
 
+/* Voxel q of line `line`, position p, in direction d. */
+static size_t line_voxel(const scar_grid *g, int d, size_t line, size_t p)
+{
+    size_t plane = g->nx * g->ny;
+    if (d == 0)
+        return line * g->nx + p;
+    if (d == 1)
+        return (line / g->nx) * plane + (line % g->nx) + p * g->nx;
+    return line + p * plane;
+}
+
+/* FNV-1a over a layer sequence: the hash of the profile table below. */
+static uint64_t seq_hash(const uint8_t *s, size_t n)
+{
+    uint64_t h = 1469598103934665603ull;
+    for (size_t i = 0; i < n; i++)
+        h = (h ^ s[i]) * 1099511628211ull;
+    return h;
+}
+
+/* Groups the lines of direction d by layer sequence (layer NULL: every voxel
+ * ulayer, one profile).  A small open-addressing hash table of profile
+ * indices, written here because the job is a dozen lines and C has none. */
+static scar_status build_lines(scar_ctx *ctx, const scar_grid *g, const uint8_t *layer,
+                               uint8_t ulayer, int d, lod_lines *ln)
+{
+    const size_t len[3] = {g->nx, g->ny, g->nz};
+    ln->len = len[d];
+    ln->nlines = g->n / ln->len;
+    ln->prof = scar_malloc(ctx, ln->nlines * sizeof *ln->prof);
+    if (!ln->prof)
+        return SCAR_ENOMEM;
+    if (!layer) {
+        ln->nprof = 1;
+        ln->layers = scar_malloc(ctx, ln->len);
+        if (!ln->layers)
+            return SCAR_ENOMEM;
+        memset(ln->layers, ulayer, ln->len);
+        memset(ln->prof, 0, ln->nlines * sizeof *ln->prof);
+        return SCAR_OK;
+    }
+    size_t cap = 16;
+    while (cap < 2 * ln->nlines)
+        cap *= 2;
+    uint32_t *slot = scar_malloc(ctx, cap * sizeof *slot);
+    uint8_t *seq = scar_malloc(ctx, ln->len);
+    /* at most one profile per line: n bytes, trimmed afterwards */
+    ln->layers = scar_malloc(ctx, g->n);
+    if (!slot || !seq || !ln->layers) {
+        free(slot);
+        free(seq);
+        return SCAR_ENOMEM;
+    }
+    memset(slot, 0xff, cap * sizeof *slot);
+    ln->nprof = 0;
+    for (size_t line = 0; line < ln->nlines; line++) {
+        for (size_t p = 0; p < ln->len; p++)
+            seq[p] = layer[line_voxel(g, d, line, p)];
+        size_t s = (size_t)seq_hash(seq, ln->len) & (cap - 1);
+        for (;; s = (s + 1) & (cap - 1)) {
+            uint32_t pr = slot[s];
+            if (pr == LOD_MIXED) {
+                pr = (uint32_t)ln->nprof++;
+                memcpy(ln->layers + (size_t)pr * ln->len, seq, ln->len);
+                slot[s] = pr;
+            }
+            if (memcmp(ln->layers + (size_t)slot[s] * ln->len, seq, ln->len) == 0) {
+                ln->prof[line] = slot[s];
+                break;
+            }
+        }
+    }
+    free(slot);
+    free(seq);
+    uint8_t *trim = scar_realloc(ctx, ln->layers, ln->nprof * ln->len);
+    if (trim)
+        ln->layers = trim;
+    return SCAR_OK;
+}
+
+/* The profile shared by lines [a, a + n) of a direction, or LOD_MIXED. */
+static uint32_t common_profile(const lod_lines *ln, size_t a, size_t n)
+{
+    for (size_t i = 1; i < n; i++)
+        if (ln->prof[a + i] != ln->prof[a])
+            return LOD_MIXED;
+    return ln->prof[a];
+}
+
 scar_status scar_lod_create(scar_ctx *ctx, const scar_grid *g, const uint8_t *layer,
                             const double D_layer_mm2_day[SCAR_LAYER_COUNT], double lambda_per_day,
                             scar_lod **out)
@@ -143,34 +253,42 @@ scar_status scar_lod_create(scar_ctx *ctx, const scar_grid *g, const uint8_t *la
     L->lambda = lambda_per_day;
     for (int l = 0; l < SCAR_LAYER_COUNT; l++)
         L->D[l] = D_layer_mm2_day[l];
-    L->ulayer = layer ? layer[0] : SCAR_LAYER_DERMIS;
-    bool uniform = true;
-    for (size_t q = 0; layer && q < g->n && uniform; q++)
-        uniform = layer[q] == L->ulayer;
-    const size_t len[3] = {g->nx, g->ny, g->nz};
-    for (int d = 0; d < 3; d++) {
-        size_t cnt = uniform ? len[d] : g->n;
-        L->m[d] = scar_alloc_aligned(ctx, cnt * sizeof(double));
-        L->inv[d] = scar_alloc_aligned(ctx, cnt * sizeof(double));
-        if (!L->m[d] || !L->inv[d])
-            goto fail;
-    }
-    if (!uniform) {
-        L->layer = scar_malloc(ctx, g->n);
-        if (!L->layer)
-            goto fail;
-        for (size_t q = 0; q < g->n; q++)
-            L->layer[q] = layer[q];
-    }
+    uint8_t ulayer = layer ? layer[0] : SCAR_LAYER_DERMIS;
+    L->uniform = true;
+    for (size_t q = 0; layer && q < g->n && L->uniform; q++)
+        L->uniform = layer[q] == ulayer;
     size_t plane = g->nx * g->ny;
     size_t c = ZCHUNK_BYTES / sizeof(double) / g->nz;
     c = c < 64 ? 64 : c & ~(size_t)7;
     L->zchunk = c < plane ? c : plane;
+    const size_t nchunks = (plane + L->zchunk - 1) / L->zchunk;
+    st = SCAR_ENOMEM;
+    for (int d = 0; d < 3; d++) {
+        lod_lines *ln = &L->dir[d];
+        if ((st = build_lines(ctx, g, L->uniform ? NULL : layer, ulayer, d, ln)))
+            goto fail;
+        st = SCAR_ENOMEM;
+        ln->m = scar_alloc_aligned(ctx, ln->nprof * ln->len * sizeof(double));
+        ln->inv = scar_alloc_aligned(ctx, ln->nprof * ln->len * sizeof(double));
+        if (!ln->m || !ln->inv)
+            goto fail;
+        if (d == 0)
+            continue;
+        size_t units = d == 1 ? g->nz : nchunks;
+        ln->one = scar_malloc(ctx, units * sizeof *ln->one);
+        if (!ln->one)
+            goto fail;
+        for (size_t u = 0; u < units; u++) {
+            size_t a = d == 1 ? u * g->nx : u * L->zchunk;
+            size_t n = d == 1 ? g->nx : (plane - a < L->zchunk ? plane - a : L->zchunk);
+            ln->one[u] = common_profile(ln, a, n);
+        }
+    }
     *out = L;
     return SCAR_OK;
 fail:
     scar_lod_destroy(&L);
-    return SCAR_ENOMEM;
+    return st;
 }
 
 void scar_lod_destroy(scar_lod **L)
@@ -178,53 +296,59 @@ void scar_lod_destroy(scar_lod **L)
     if (!L || !*L)
         return;
     for (int d = 0; d < 3; d++) {
-        free((*L)->m[d]);
-        free((*L)->inv[d]);
+        lod_lines *ln = &(*L)->dir[d];
+        free(ln->prof);
+        free(ln->layers);
+        free(ln->m);
+        free(ln->inv);
+        free(ln->one);
     }
-    free((*L)->layer);
     free(*L);
     *L = NULL;
 }
 
 size_t scar_lod_coef_bytes(const scar_lod *L)
 {
-    size_t per = L->layer ? 3 * L->g.n : L->g.nx + L->g.ny + L->g.nz;
+    size_t per = 0;
+    for (int d = 0; d < 3; d++)
+        per += L->dir[d].nprof * L->dir[d].len;
     return 2 * per * sizeof(double);
 }
 
 bool scar_lod_is_uniform(const scar_lod *L)
 {
-    return L->layer == NULL;
+    return L->uniform;
+}
+
+size_t scar_lod_profiles(const scar_lod *L, int direction)
+{
+    return direction >= 0 && direction < 3 ? L->dir[direction].nprof : 0;
 }
 
 /* ------------------------------------------------------------------------ */
 /* coefficients                                                             */
 /* ------------------------------------------------------------------------ */
 
-/* The coefficients of position p of `lanes` lines side by side: lane l's
- * voxel is q = q0 + l*ls, its neighbours along the line q -/+ s; first and
- * last: p is the line's first or last position.  The lines go forward one
- * position per call, so m[q - s] is ready; keeping the lanes innermost makes
- * the divisions independent (a line at a time waits on each one: set_dt of
- * 200 x 200 x 50 layered, 2 threads, took 23 ms that way, 10 ms this way).
- * layer NULL: every voxel is ulayer.  G[a][b]: the face conductance
- * dt*D_face/h^2 between layers a and b; kappa = dt*lambda/3. */
-static void coef_lanes(const uint8_t *layer, uint8_t ulayer, double G[][SCAR_LAYER_COUNT],
-                       double kappa, size_t q0, size_t lanes, size_t ls, size_t s, bool first,
-                       bool last, double *restrict m, double *restrict inv)
+/* The coefficients of one line of layers lay[0..len), position p stored at
+ * m[p*stride], inv[p*stride].  Outside voxels get identity rows (left
+ * untouched).  G[a][b]: the face conductance dt*D_face/h^2 between layers a
+ * and b; kappa = dt*lambda/3. */
+static void coef_line(const uint8_t *lay, size_t len, double G[][SCAR_LAYER_COUNT], double kappa,
+                      size_t stride, double *restrict m, double *restrict inv)
 {
-    for (size_t l = 0; l < lanes; l++) {
-        size_t q = q0 + l * ls;
-        unsigned la = layer ? layer[q] : ulayer;
-        if (la == SCAR_LAYER_NONE) { /* outside: identity row, left untouched */
+    for (size_t p = 0; p < len; p++) {
+        size_t q = p * stride;
+        unsigned la = lay[p];
+        if (la == SCAR_LAYER_NONE) {
             m[q] = 0.0;
             inv[q] = 1.0;
             continue;
         }
-        double gl = first ? 0.0 : G[layer ? layer[q - s] : ulayer][la];
-        double gr = last ? 0.0 : G[la][layer ? layer[q + s] : ulayer];
+        bool first = p == 0, last = p + 1 == len;
+        double gl = first ? 0.0 : G[lay[p - 1]][la];
+        double gr = last ? 0.0 : G[la][lay[p + 1]];
         double b = 1.0 + kappa + gl + gr;
-        double iv = 1.0 / (first ? b : b - gl * m[q - s]);
+        double iv = 1.0 / (first ? b : b - gl * m[q - stride]);
         inv[q] = iv;
         m[q] = gr * iv;
     }
@@ -249,43 +373,16 @@ scar_status scar_lod_set_dt(scar_ctx *ctx, scar_lod *L, double dt_day)
         return SCAR_RAISE_AT(ctx, SCAR_EINPUT, NULL, 0, 0, "dt_day",
                              "dt*lambda overflows for dt = %g day", dt_day);
     L->dt = dt_day;
-    const size_t nx = L->g.nx, ny = L->g.ny, nz = L->g.nz, plane = nx * ny;
-    if (!L->layer) {
-        const size_t len[3] = {nx, ny, nz};
-        for (int d = 0; d < 3; d++)
-            for (size_t p = 0; p < len[d]; p++)
-                coef_lanes(NULL, L->ulayer, G, kappa, p, 1, 1, 1, p == 0, p + 1 == len[d], L->m[d],
-                           L->inv[d]);
-        return SCAR_OK;
-    }
     int nt = scar_ctx_threads(ctx) > 0 ? scar_ctx_threads(ctx) : omp_get_max_threads();
-    const uint8_t *lay = L->layer;
-    const size_t rows = ny * nz, nchunks = (plane + L->zchunk - 1) / L->zchunk;
-#pragma omp parallel num_threads(nt)
-    {
-        /* x: blocks of XLANES rows (row r starts at r*nx). */
-#pragma omp for schedule(static) nowait
-        for (size_t r0 = 0; r0 < rows; r0 += XLANES) {
-            size_t lanes = rows - r0 < XLANES ? rows - r0 : XLANES;
-            for (size_t i = 0; i < nx; i++)
-                coef_lanes(lay, 0, G, kappa, r0 * nx + i, lanes, nx, 1, i == 0, i + 1 == nx,
-                           L->m[0], L->inv[0]);
-        }
-        /* y: each plane, row after row. */
-#pragma omp for schedule(static) nowait
-        for (size_t k = 0; k < nz; k++) {
-            for (size_t j = 0; j < ny; j++)
-                coef_lanes(lay, 0, G, kappa, k * plane + j * nx, nx, 1, nx, j == 0, j + 1 == ny,
-                           L->m[1], L->inv[1]);
-        }
-        /* z: each column chunk, plane after plane. */
-#pragma omp for schedule(static) nowait
-        for (size_t c = 0; c < nchunks; c++) {
-            size_t c0 = c * L->zchunk, w = plane - c0 < L->zchunk ? plane - c0 : L->zchunk;
-            for (size_t k = 0; k < nz; k++)
-                coef_lanes(lay, 0, G, kappa, k * plane + c0, w, 1, plane, k == 0, k + 1 == nz,
-                           L->m[2], L->inv[2]);
-        }
+    for (int d = 0; d < 3; d++) {
+        lod_lines *ln = &L->dir[d];
+        /* x: line-major; y, z: position-major */
+        size_t off = d == 0 ? ln->len : 1, stride = d == 0 ? 1 : ln->nprof;
+        long np = (long)ln->nprof;
+#pragma omp parallel for schedule(static) num_threads(nt) if (np > 64)
+        for (long p = 0; p < np; p++)
+            coef_line(ln->layers + (size_t)p * ln->len, ln->len, G, kappa, stride,
+                      ln->m + (size_t)p * off, ln->inv + (size_t)p * off);
     }
     return SCAR_OK;
 }
@@ -295,19 +392,20 @@ scar_status scar_lod_set_dt(scar_ctx *ctx, scar_lod *L, double dt_day)
 /* ------------------------------------------------------------------------ */
 
 /* x sweep of `lanes` consecutive rows r (stride nx) solved side by side.
- * Coefficients of row l at position i: m[l*cs + i] (cs = nx: per voxel;
- * cs = 0: shared by all rows).  Inlined with constant lanes and cs, the lane
- * loops unroll into independent recurrences and the shared coefficients load
- * once per position.  pf: the next block of rows (XLANES*nx doubles, NULL for
- * none), prefetched one cache line per position (XLANES rows of nx
- * doubles are nx lines of 8 doubles): the plane's first touch
- * comes from memory, and XLANES interleaved streams of nx doubles are too
- * short for the hardware prefetcher.  Measured, pass 1 of 4 fields on 2
- * threads: 11.2 ms with the lane loop left rolled, 7.5 unrolled, 6.5 with the
- * prefetch, 4.7 with cs a constant.  Vectorizing over the lanes instead
- * (omp simd, strided loads) was slower at the SSE2 baseline. */
-static inline void x_rows(double *restrict r, size_t nx, size_t lanes, const double *restrict m,
-                          const double *restrict inv, size_t cs, const double *pf)
+ * Coefficients of row l at position i: mp[l][i], ip[l][i], or mp[0][i],
+ * ip[0][i] for every row when `shared` (one profile).  Inlined with constant
+ * lanes and shared, the lane loops unroll into independent recurrences and
+ * shared coefficients load once per position.  pf: the next block of rows
+ * (XLANES*nx doubles, NULL for none), prefetched one cache line per position
+ * (XLANES rows of nx doubles are nx lines of 8 doubles): the plane's first
+ * touch comes from memory, and XLANES interleaved streams of nx doubles are
+ * too short for the hardware prefetcher.  Measured, pass 1 of 4 fields on 2
+ * threads (per-voxel coefficients then): 11.2 ms with the lane loop left
+ * rolled, 7.5 unrolled, 6.5 with the prefetch, 4.7 with shared coefficients.
+ * Vectorizing over the lanes instead (omp simd, strided loads) was slower at
+ * the SSE2 baseline. */
+static inline void x_rows(double *restrict r, size_t nx, size_t lanes, const double *const *mp,
+                          const double *const *ip, bool shared, const double *pf)
 {
     double y[XLANES];
 #pragma GCC unroll 8
@@ -317,56 +415,54 @@ static inline void x_rows(double *restrict r, size_t nx, size_t lanes, const dou
         PREFETCH(pf ? pf + 8 * (i - 1) : NULL);
 #pragma GCC unroll 8
         for (size_t l = 0; l < lanes; l++)
-            r[l * nx + i] = y[l] = r[l * nx + i] + m[l * cs + i - 1] * y[l];
+            r[l * nx + i] = y[l] = r[l * nx + i] + mp[shared ? 0 : l][i - 1] * y[l];
     }
 #pragma GCC unroll 8
     for (size_t l = 0; l < lanes; l++)
-        r[l * nx + nx - 1] = y[l] = inv[l * cs + nx - 1] * y[l];
+        r[l * nx + nx - 1] = y[l] = ip[shared ? 0 : l][nx - 1] * y[l];
     for (size_t i = nx - 1; i-- > 0;)
 #pragma GCC unroll 8
         for (size_t l = 0; l < lanes; l++)
-            r[l * nx + i] = y[l] = inv[l * cs + i] * r[l * nx + i] + m[l * cs + i] * y[l];
+            r[l * nx + i] = y[l] =
+                ip[shared ? 0 : l][i] * r[l * nx + i] + mp[shared ? 0 : l][i] * y[l];
 }
 
-/* Forward y elimination of row j >= 1 of a plane: row j += m_{j-1} row j-1,
- * m shared (mv NULL, scalar ms) or per voxel (mv: row j-1's coefficients). */
-static inline void y_fwd_row(double *restrict row, const double *restrict prev, size_t nx,
-                             const double *restrict mv, double ms)
+/* Forward elimination of one row of a y or z sweep: row += m prev, with m
+ * one value for the whole row (pid NULL: ms) or gathered by each line's
+ * profile from T (the coefficients of the row's position). */
+static inline void fwd_row(double *restrict row, const double *restrict prev, size_t n,
+                           const double *restrict T, const uint32_t *restrict pid, double ms)
 {
-    if (mv) {
-#pragma omp simd
-        for (size_t i = 0; i < nx; i++)
-            row[i] += mv[i] * prev[i];
+    if (pid) {
+        for (size_t i = 0; i < n; i++)
+            row[i] += T[pid[i]] * prev[i];
     } else {
 #pragma omp simd
-        for (size_t i = 0; i < nx; i++)
+        for (size_t i = 0; i < n; i++)
             row[i] += ms * prev[i];
     }
 }
 
-/* Backward y (and z) step: row = inv*row + m*next, per voxel or shared. */
-static inline void back_row(double *restrict row, const double *restrict next, size_t nx,
-                            const double *restrict iv, const double *restrict mv, double is,
-                            double ms)
+/* Backward step of one row: row = inv row + m next (next NULL: the last). */
+static inline void back_row(double *restrict row, const double *restrict next, size_t n,
+                            const double *restrict Ti, const double *restrict Tm,
+                            const uint32_t *restrict pid, double is, double ms)
 {
-    if (mv) {
-        if (next) {
-#pragma omp simd
-            for (size_t i = 0; i < nx; i++)
-                row[i] = iv[i] * row[i] + mv[i] * next[i];
-        } else {
-#pragma omp simd
-            for (size_t i = 0; i < nx; i++)
-                row[i] = iv[i] * row[i];
-        }
+    if (pid) {
+        if (next)
+            for (size_t i = 0; i < n; i++)
+                row[i] = Ti[pid[i]] * row[i] + Tm[pid[i]] * next[i];
+        else
+            for (size_t i = 0; i < n; i++)
+                row[i] = Ti[pid[i]] * row[i];
     } else {
         if (next) {
 #pragma omp simd
-            for (size_t i = 0; i < nx; i++)
+            for (size_t i = 0; i < n; i++)
                 row[i] = is * row[i] + ms * next[i];
         } else {
 #pragma omp simd
-            for (size_t i = 0; i < nx; i++)
+            for (size_t i = 0; i < n; i++)
                 row[i] = is * row[i];
         }
     }
@@ -376,38 +472,38 @@ static inline void back_row(double *restrict row, const double *restrict next, s
 static void plane_xy(const scar_lod *L, double *restrict u, size_t k)
 {
     const size_t nx = L->g.nx, ny = L->g.ny, plane = nx * ny;
-    const bool per_voxel = L->layer != NULL;
+    const lod_lines *X = &L->dir[0], *Y = &L->dir[1];
     double *P = u + k * plane;
-    const double *xm = L->m[0], *xi = L->inv[0], *ym = L->m[1], *yi = L->inv[1];
-    if (per_voxel) {
-        xm += k * plane;
-        xi += k * plane;
-        ym += k * plane;
-        yi += k * plane;
-    }
+    const uint32_t *xp = X->prof + k * ny; /* rows of the plane */
+    const uint32_t yone = Y->one[k];
+    const uint32_t *yp = yone == LOD_MIXED ? Y->prof + k * nx : NULL;
+    const size_t ynp = Y->nprof;
     for (size_t j0 = 0; j0 < ny; j0 += XLANES) {
         size_t lanes = ny - j0 < XLANES ? ny - j0 : XLANES;
-        const size_t c0 = per_voxel ? j0 * nx : 0;
         const double *pf = j0 + 2 * XLANES <= ny ? P + (j0 + XLANES) * nx : NULL;
-        if (lanes == XLANES && per_voxel)
-            x_rows(P + j0 * nx, nx, XLANES, xm + c0, xi + c0, nx, pf);
+        const double *mp[XLANES], *ip[XLANES];
+        for (size_t l = 0; l < lanes; l++) {
+            mp[l] = X->m + (size_t)xp[j0 + l] * nx;
+            ip[l] = X->inv + (size_t)xp[j0 + l] * nx;
+        }
+        bool shared = common_profile(X, k * ny + j0, lanes) != LOD_MIXED;
+        if (lanes == XLANES && shared)
+            x_rows(P + j0 * nx, nx, XLANES, mp, ip, true, pf);
         else if (lanes == XLANES)
-            x_rows(P + j0 * nx, nx, XLANES, xm, xi, 0, pf);
+            x_rows(P + j0 * nx, nx, XLANES, mp, ip, false, pf);
         else
             for (size_t l = 0; l < lanes; l++)
-                x_rows(P + (j0 + l) * nx, nx, 1, xm + (per_voxel ? c0 + l * nx : 0),
-                       xi + (per_voxel ? c0 + l * nx : 0), 0, NULL);
+                x_rows(P + (j0 + l) * nx, nx, 1, mp + l, ip + l, true, NULL);
         /* The rows are still in L1: eliminate them forward in y now. */
-        for (size_t j = j0 > 0 ? j0 : 1; j < j0 + lanes; j++)
-            y_fwd_row(P + j * nx, P + (j - 1) * nx, nx, per_voxel ? ym + (j - 1) * nx : NULL,
-                      per_voxel ? 0.0 : ym[j - 1]);
+        for (size_t j = j0 > 0 ? j0 : 1; j < j0 + lanes; j++) {
+            const double *T = Y->m + (j - 1) * ynp;
+            fwd_row(P + j * nx, P + (j - 1) * nx, nx, T, yp, yp ? 0.0 : T[yone]);
+        }
     }
     for (size_t j = ny; j-- > 0;) {
         const double *next = j + 1 < ny ? P + (j + 1) * nx : NULL;
-        if (per_voxel)
-            back_row(P + j * nx, next, nx, yi + j * nx, ym + j * nx, 0.0, 0.0);
-        else
-            back_row(P + j * nx, next, nx, NULL, NULL, yi[j], ym[j]);
+        const double *Ti = Y->inv + j * ynp, *Tm = Y->m + j * ynp;
+        back_row(P + j * nx, next, nx, Ti, Tm, yp, yp ? 0.0 : Ti[yone], yp ? 0.0 : Tm[yone]);
     }
 }
 
@@ -415,26 +511,24 @@ static void plane_xy(const scar_lod *L, double *restrict u, size_t k)
 /* pass 2: z sweep of a chunk of columns [s, e) of the plane                */
 /* ------------------------------------------------------------------------ */
 
-static void z_chunk(const scar_lod *L, double *restrict u, size_t s, size_t e)
+static void z_chunk(const scar_lod *L, double *restrict u, size_t c)
 {
-    const size_t nz = L->g.nz, plane = L->g.nx * L->g.ny, w = e - s;
-    const bool per_voxel = L->layer != NULL;
-    const double *zm = L->m[2], *zi = L->inv[2];
+    const size_t nz = L->g.nz, plane = L->g.nx * L->g.ny;
+    const size_t s = c * L->zchunk, e = s + L->zchunk < plane ? s + L->zchunk : plane, w = e - s;
+    const lod_lines *Z = &L->dir[2];
+    const uint32_t one = Z->one[c];
+    const uint32_t *zp = one == LOD_MIXED ? Z->prof + s : NULL;
+    const size_t np = Z->nprof;
     for (size_t k = 1; k < nz; k++) {
         double *row = u + k * plane + s;
-        const double *prev = row - plane;
-        if (per_voxel)
-            y_fwd_row(row, prev, w, zm + (k - 1) * plane + s, 0.0);
-        else
-            y_fwd_row(row, prev, w, NULL, zm[k - 1]);
+        const double *T = Z->m + (k - 1) * np;
+        fwd_row(row, row - plane, w, T, zp, zp ? 0.0 : T[one]);
     }
     for (size_t k = nz; k-- > 0;) {
         double *row = u + k * plane + s;
         const double *next = k + 1 < nz ? row + plane : NULL;
-        if (per_voxel)
-            back_row(row, next, w, zi + k * plane + s, zm + k * plane + s, 0.0, 0.0);
-        else
-            back_row(row, next, w, NULL, NULL, zi[k], zm[k]);
+        const double *Ti = Z->inv + k * np, *Tm = Z->m + k * np;
+        back_row(row, next, w, Ti, Tm, zp, zp ? 0.0 : Ti[one], zp ? 0.0 : Tm[one]);
     }
 }
 
@@ -455,11 +549,8 @@ void scar_lod_step_fields(scar_lod *L, double *const *u, size_t nfields, int thr
         for (size_t w = 0; w < nz * nf; w++)
             plane_xy(L, u[w % nf], w / nf);
 #pragma omp for schedule(static)
-        for (size_t w = 0; w < nchunks * nf; w++) {
-            size_t s = (w / nf) * L->zchunk;
-            size_t e = s + L->zchunk < plane ? s + L->zchunk : plane;
-            z_chunk(L, u[w % nf], s, e);
-        }
+        for (size_t w = 0; w < nchunks * nf; w++)
+            z_chunk(L, u[w % nf], w / nf);
     }
 }
 

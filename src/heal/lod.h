@@ -59,6 +59,9 @@ size_t scar_lod_coef_bytes(const scar_lod *L);
 /* Whether every voxel is the same layer (the fast path of one coefficient set
  * per direction shared by all lines). */
 bool scar_lod_is_uniform(const scar_lod *L);
+/* Distinct line profiles (layer sequences) along direction 0 x, 1 y, 2 z:
+ * the solver keeps one set of coefficients per profile. */
+size_t scar_lod_profiles(const scar_lod *L, int direction);
 
 void scar_lod_destroy(scar_lod **L);
 
