@@ -78,6 +78,7 @@ json_t *scar_run_summary_json(scar_ctx *ctx, const scar_run_result *r, const sca
     json_object_set_new(perf, "reactions_s", scar_json_real(r->stats.t_react_s, 3));
     json_object_set_new(perf, "diffusion_s", scar_json_real(r->stats.t_diffuse_s, 3));
     json_object_set_new(perf, "chemotaxis_s", scar_json_real(r->stats.t_chemo_s, 3));
+    json_object_set_new(perf, "chemotaxis_substeps", json_integer(r->stats.chemo_substeps));
     json_object_set_new(perf, "remodelling_s", scar_json_real(r->stats.t_surface_s, 3));
     json_object_set_new(perf, "injury_s", scar_json_real(r->stats.t_injury_s, 3));
     json_object_set_new(perf, "clamps", json_integer(r->stats.clamps));
