@@ -11,6 +11,8 @@
 #include "heal_internal.h"
 
 #include <math.h>
+#include <omp.h>
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -68,22 +70,35 @@ static scar_status smooth(scar_ctx *ctx, const double *in, double *out, size_t n
         sum += w[i + r] = exp(-0.5 * (double)(i * i) / (sigma * sigma));
     for (long i = 0; i <= 2 * r; i++)
         w[i] /= sum;
+    /* reflect() only within r of an edge: the interior taps index directly
+     * (the same terms in the same order) */
 #pragma omp parallel for schedule(static) num_threads(threads)
     for (size_t j = 0; j < ny; j++)
         for (size_t i = 0; i < nx; i++) {
             double s = 0.0;
-            for (long q = -r; q <= r; q++)
-                s += w[q + r] * in[j * nx + (size_t)reflect((long)i + q, (long)nx)];
+            const double *row = in + j * nx;
+            if ((long)i >= r && (long)i + r < (long)nx)
+                for (long q = -r; q <= r; q++)
+                    s += w[q + r] * row[(long)i + q];
+            else
+                for (long q = -r; q <= r; q++)
+                    s += w[q + r] * row[reflect((long)i + q, (long)nx)];
             tmp[j * nx + i] = s;
         }
 #pragma omp parallel for schedule(static) num_threads(threads)
-    for (size_t j = 0; j < ny; j++)
+    for (size_t j = 0; j < ny; j++) {
+        bool inner = (long)j >= r && (long)j + r < (long)ny;
         for (size_t i = 0; i < nx; i++) {
             double s = 0.0;
-            for (long q = -r; q <= r; q++)
-                s += w[q + r] * tmp[(size_t)reflect((long)j + q, (long)ny) * nx + i];
+            if (inner)
+                for (long q = -r; q <= r; q++)
+                    s += w[q + r] * tmp[(size_t)((long)j + q) * nx + i];
+            else
+                for (long q = -r; q <= r; q++)
+                    s += w[q + r] * tmp[(size_t)reflect((long)j + q, (long)ny) * nx + i];
             out[j * nx + i] = s;
         }
+    }
     free(w);
     free(tmp);
     return SCAR_OK;
@@ -97,13 +112,32 @@ scar_status scar_heal_surface(scar_ctx *ctx, scar_heal *h, heal_surface *s)
     const scar_grid *g = &t->g;
     size_t plane = g->nx * g->ny;
     const double *I = t->f[SCAR_F_I];
-#pragma omp parallel for schedule(static) num_threads(h->threads)
-    for (size_t col = 0; col < plane; col++) {
-        s->dV[col] = scar_tissue_column_dV(t, col);
-        double si = 0.0;
-        for (size_t k = (size_t)t->col_top[col]; k < g->nz; k++)
-            si += I[k * plane + col];
-        s->oedema[col] = p->gamma_ed * si * g->h_mm;
+    /* The column integrals plane by plane (a column walk strides a whole
+     * plane per voxel): each thread a contiguous range of columns, each
+     * column summed over k in order, as scar_tissue_column_dV sums it. */
+    const double *r1 = t->f[SCAR_F_RHO1], *r3 = t->f[SCAR_F_RHO3], *rd = t->f[SCAR_F_RHOD],
+                 *e = t->f[SCAR_F_E];
+    const double inv_rho0 = 1.0 / p->rho0, inv_eref = 1.0 / p->e_ref;
+#pragma omp parallel num_threads(h->threads)
+    {
+        int nt = omp_get_num_threads(), id = omp_get_thread_num();
+        size_t c0 = plane * (size_t)id / (size_t)nt, c1 = plane * (size_t)(id + 1) / (size_t)nt;
+        for (size_t col = c0; col < c1; col++)
+            s->dV[col] = s->oedema[col] = 0.0;
+        for (size_t k = 0; k < g->nz; k++) {
+            const size_t o = k * plane;
+            for (size_t col = c0; col < c1; col++) {
+                if (k < (size_t)t->col_top[col])
+                    continue;
+                double m = r1[o + col] + r3[o + col] + (rd ? rd[o + col] : 0.0);
+                s->dV[col] += m * inv_rho0 + e[o + col] * inv_eref;
+                s->oedema[col] += I[o + col];
+            }
+        }
+        for (size_t col = c0; col < c1; col++) {
+            s->dV[col] *= g->h_mm;
+            s->oedema[col] = p->gamma_ed * s->oedema[col] * g->h_mm;
+        }
     }
     scar_status st = smooth(ctx, s->dV, s->H, g->nx, g->ny, p->ell_s / g->h_mm, h->threads);
     if (st)
