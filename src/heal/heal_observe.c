@@ -7,6 +7,7 @@
 #include "heal_internal.h"
 
 #include <math.h>
+#include <stdbool.h>
 
 /* Mean of I over the superficial tissue, 0 <= z' < h_e0 + z_pap below the
  * local surface: the epidermis and the papillary dermis, where the vascular
@@ -45,15 +46,29 @@ scar_status scar_heal_layer_means(const scar_heal *h, double z_from_mm, double z
                                   int where, scar_layer_means *out)
 {
     const scar_tissue *t = h->t;
+    const scar_params *p = t->p;
     const scar_grid *g = &t->g;
     size_t plane = g->nx * g->ny;
     double sum[SCAR_F_COUNT] = {0}, base[SCAR_F_COUNT] = {0};
     size_t n = 0;
+    /* scar_tissue_full_value written out for dermis voxels (the only ones
+     * counted): the same sums in the same order, without a call and its
+     * switch per voxel and field */
+    bool has_base[SCAR_F_COUNT] = {false};
+    has_base[SCAR_F_C] = has_base[SCAR_F_N] = has_base[SCAR_F_RHO3] = has_base[SCAR_F_RHO1] =
+        has_base[SCAR_F_E] = true;
+    double b[SCAR_F_COUNT] = {0};
+    b[SCAR_F_C] = p->c0;
+    b[SCAR_F_E] = p->e0;
     for (size_t col = 0; col < plane; col++) {
         bool in_scar = t->scar_id[col] > 0;
         if ((where > 0 && !in_scar) || (where < 0 && in_scar))
             continue;
-        double zs = tissue_surface_z(t, col);
+        double zs = tissue_surface_z(t, col), w = t->floor_w[col];
+        double rb = p->rho0 * (1.0 - (1.0 - p->phi_rho) * w);
+        b[SCAR_F_N] = p->n0 * (1.0 - (1.0 - p->phi_n) * w);
+        b[SCAR_F_RHO3] = p->theta3 * rb;
+        b[SCAR_F_RHO1] = (1.0 - p->theta3) * rb;
         for (size_t k = (size_t)t->col_top[col]; k < g->nz; k++) {
             size_t v = k * plane + col;
             double zp = g->z0_mm + ((double)k + 0.5) * g->h_mm - zs;
@@ -62,9 +77,10 @@ scar_status scar_heal_layer_means(const scar_heal *h, double z_from_mm, double z
             if (zp >= z_to_mm)
                 break;
             for (int f = 0; f < SCAR_F_COUNT; f++) {
-                double x = scar_tissue_full_value(t, (scar_field)f, v);
+                double d = t->f[f] ? t->f[f][v] : 0.0;
+                double x = has_base[f] ? d + b[f] : d;
                 sum[f] += x;
-                base[f] += x - (t->f[f] ? t->f[f][v] : 0.0);
+                base[f] += x - d;
             }
             n++;
         }
