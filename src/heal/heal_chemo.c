@@ -14,10 +14,12 @@
  *             and the update of each voxel from its six faces, in the same
  *             sweep: the fluxes of the faces behind a voxel are kept in a
  *             per-thread row (y) and plane (z) buffer until the voxel is
- *             updated, so no flux is written to memory.
+ *             updated, not in grid-sized arrays.
  *
- * Planes are dealt out in contiguous runs (schedule(static)); the first plane
- * of a run needs the faces below it, which the thread holding the plane below
+ * Each thread takes a contiguous run of planes holding about the same number
+ * of dermis voxels (the planes near the top of the dermis hold less of it, so
+ * halves of the planes left one thread waiting).  The first plane of a run
+ * needs the faces below it, which the thread holding the plane below
  * computed: the thread recomputes them with the same inline function, hence
  * the same bits.  The two voxels of a face thus see bitwise the same flux with
  * opposite signs: cells are conserved to round-off, and the result does not
@@ -25,8 +27,12 @@
  * between two dermis voxels (fibroblasts live in the dermis, §3.3), so a
  * voxel outside the dermis has no open face and is skipped.
  *
- * Five passes per step before (velocities, CFL bound, q, fluxes, divergence)
- * took 1.83 s on a small scenario (214 steps, 2 threads), these two 1.22 s.
+ * Five passes per step (velocities, CFL bound, q, fluxes, divergence) took
+ * 24.6 s of the reference course (240 x 240 x 81, 568 steps, 2 threads),
+ * these two 16.7 s; a small scenario (167 x 167 x 27, 214 steps) 1.8 s ->
+ * 1.2 s.  Computing two voxels per SSE2 instruction (vector extensions, masks
+ * instead of branches) was no faster: a divpd costs two divsd on this class
+ * of machine, and the passes are as much memory-bound as division-bound.
  */
 #include "heal_internal.h"
 
@@ -47,7 +53,27 @@ typedef struct chemo {
     double *U[3]; /* velocity on the face between v and v + stride[a], mm/day */
     double *q;    /* volume-filled density */
     double *buf;  /* per thread: the z fluxes of a plane, then the y fluxes of a row */
+    const size_t *cum; /* cum[k - kd0m]: dermis voxels in the planes [kd0m, k) */
 } chemo;
+
+/* The planes [*k0, *k1) of the calling thread: a contiguous run holding
+ * about its share of the dermis voxels (they cost; the others are skipped).
+ * Any split gives the same numbers. */
+static void thread_planes(const heal_state *h, const chemo *ch, size_t *k0, size_t *k1)
+{
+    size_t t = (size_t)omp_get_thread_num(), nt = (size_t)omp_get_num_threads();
+    size_t np = h->kd1 - h->kd0m, total = ch->cum[np];
+    /* the first plane whose middle lies at or after the thread's share */
+    size_t b[2];
+    for (int e = 0; e < 2; e++) {
+        size_t i = 0, goal = 2 * (t + (size_t)e) * total;
+        while (i < np && (ch->cum[i] + ch->cum[i + 1]) * nt < goal)
+            i++;
+        b[e] = t + (size_t)e == nt ? np : i;
+    }
+    *k0 = h->kd0m + b[0];
+    *k1 = h->kd0m + b[1];
+}
 
 /* Velocity on the face v | v + stride[a], pos = v's index along a; zero
  * (closed) unless both voxels are dermis.  Every pass that needs a face
@@ -86,16 +112,15 @@ static double prepare(heal_state *h, chemo *ch)
     double *U0 = ch->U[0], *U1 = ch->U[1], *U2 = ch->U[2], *q = ch->q;
     size_t nx = g->nx, ny = g->ny, plane = nx * ny, kd0m = h->kd0m;
     double umax = 0.0;
-#pragma omp parallel num_threads(h->threads)
+#pragma omp parallel num_threads(h->threads) reduction(max : umax)
     {
-        size_t next = SIZE_MAX; /* the plane after the one this thread did last */
-#pragma omp for schedule(static) reduction(max : umax)
-        for (size_t k = kd0m; k < h->kd1; k++) {
+        size_t k0, k1;
+        thread_planes(h, ch, &k0, &k1);
+        for (size_t k = k0; k < k1; k++) {
             /* the face below a voxel: stored by this thread if it did the
              * plane below, else recomputed; the face below plane kd0m is
              * never written (and closed: no dermis above it) */
-            int below_stored = k == next;
-            next = k + 1;
+            int below_stored = k > k0;
             for (size_t j = 0; j < ny; j++)
                 for (size_t i = 0; i < nx; i++) {
                     size_t v = k * plane + j * nx + i;
@@ -180,15 +205,14 @@ static void substep(heal_state *h, chemo *ch, double dt)
          * current plane until that voxel is done, then the one above it; fy
          * likewise for the y faces along a row */
         double *fz = ch->buf + (size_t)omp_get_thread_num() * (plane + nx), *fy = fz + plane;
-        size_t next = SIZE_MAX; /* the plane after the one this thread did last */
-#pragma omp for schedule(static)
-        for (size_t k = kd0m; k < h->kd1; k++) {
-            if (k != next)
+        size_t k0, k1;
+        thread_planes(h, ch, &k0, &k1);
+        for (size_t k = k0; k < k1; k++) {
+            if (k == k0)
                 /* first plane of this thread's run: the faces below were
                  * another thread's (or are closed, below plane kd0m) */
                 for (size_t col = 0; col < plane; col++)
                     fz[col] = k > kd0m ? face_flux(ch, (k - 1) * plane + col, 2, k - 1) : 0.0;
-            next = k + 1;
             for (size_t j = 0; j < ny; j++) {
                 double fx = 0.0; /* the x face left of the voxel */
                 for (size_t i = 0; i < nx; i++) {
@@ -227,18 +251,30 @@ scar_status heal_chemotaxis(scar_ctx *ctx, heal_state *h, double dt, long *subst
     *substeps = 0;
     if (p->chi_n <= 0.0)
         return SCAR_OK;
-    size_t plane = g->nx * g->ny;
+    size_t plane = g->nx * g->ny, np = h->kd1 - h->kd0m;
+    /* U[3] and q, each thread's plane and row of fluxes, then the cumulated
+     * dermis voxels per plane (the layers do not change: counted once) */
+    size_t nd = 4 * g->n + (size_t)h->threads * (plane + g->nx);
     if (!h->chemo_scratch) {
-        h->chemo_scratch = scar_alloc_aligned(
-            ctx, (4 * g->n + (size_t)h->threads * (plane + g->nx)) * sizeof(double));
+        h->chemo_scratch = scar_alloc_aligned(ctx, nd * sizeof(double) + (np + 1) * sizeof(size_t));
         if (!h->chemo_scratch)
             return SCAR_ENOMEM;
+        size_t *cum = (size_t *)(h->chemo_scratch + nd);
+        cum[0] = 0;
+        for (size_t i = 0; i < np; i++) {
+            const uint8_t *L = t->layer + (h->kd0m + i) * plane;
+            size_t c = 0;
+            for (size_t col = 0; col < plane; col++)
+                c += L[col] == SCAR_LAYER_DERMIS;
+            cum[i + 1] = cum[i] + c;
+        }
     }
     double *s = h->chemo_scratch;
     chemo ch = {.g = g, .layer = t->layer, .C = t->f[SCAR_F_C], .chi = p->chi_n,
                 .Kchi = p->K_chi, .c0 = h->c0, .inv_h = 1.0 / g->h_mm,
                 .stride = {1, g->nx, plane}, .len = {g->nx, g->ny, g->nz},
-                .U = {s, s + g->n, s + 2 * g->n}, .q = s + 3 * g->n, .buf = s + 4 * g->n};
+                .U = {s, s + g->n, s + 2 * g->n}, .q = s + 3 * g->n, .buf = s + 4 * g->n,
+                .cum = (const size_t *)(s + nd)};
     double umax = prepare(h, &ch);
     if (umax == 0.0)
         return SCAR_OK;
