@@ -31,7 +31,7 @@ struct scar_heal {
     /* after the latest reaction step: the largest |departure| of I, M, c, n,
      * s (the order of diff_field) */
     double field_max[HEAL_NDIFF];
-    double *chemo_scratch; /* 7 g.n doubles, allocated at the first chemotaxis */
+    double *chemo_scratch; /* chemotaxis' arrays (heal_chemo.c), allocated at its first step */
     double *scar_deep;    /* nscars+1: cumulative deep tracks per scar */
     size_t *scar_cols;    /* nscars+1: columns of each scar */
     heal_pore_source *pores;
