@@ -91,9 +91,12 @@ typedef struct lod_lines {
      * reads one profile's line); y and z position-major [pos*nprof + p] (a
      * row of the sweep gathers across profiles at one position) */
     double *m, *inv;
-    /* y: per plane, z: per column chunk: the profile every line of it has,
-     * or LOD_MIXED */
-    uint32_t *one;
+    /* y: per plane, z: per column chunk, the runs of neighbouring lines
+     * with one profile: unit u's runs are [run_off[u], run_off[u + 1]),
+     * each starting at line run_start[r] of the unit with profile
+     * run_prof[r] (one run: the whole unit shares its coefficients) */
+    size_t *run_off;
+    uint32_t *run_start, *run_prof;
 } lod_lines;
 
 #define LOD_MIXED UINT32_MAX
@@ -274,15 +277,24 @@ scar_status scar_lod_create(scar_ctx *ctx, const scar_grid *g, const uint8_t *la
             goto fail;
         if (d == 0)
             continue;
-        size_t units = d == 1 ? g->nz : nchunks;
-        ln->one = scar_malloc(ctx, units * sizeof *ln->one);
-        if (!ln->one)
+        size_t units = d == 1 ? g->nz : nchunks, nruns = 0;
+        ln->run_off = scar_malloc(ctx, (units + 1) * sizeof *ln->run_off);
+        /* at most one run per line */
+        ln->run_start = scar_malloc(ctx, ln->nlines * sizeof *ln->run_start);
+        ln->run_prof = scar_malloc(ctx, ln->nlines * sizeof *ln->run_prof);
+        if (!ln->run_off || !ln->run_start || !ln->run_prof)
             goto fail;
         for (size_t u = 0; u < units; u++) {
             size_t a = d == 1 ? u * g->nx : u * L->zchunk;
             size_t n = d == 1 ? g->nx : (plane - a < L->zchunk ? plane - a : L->zchunk);
-            ln->one[u] = common_profile(ln, a, n);
+            ln->run_off[u] = nruns;
+            for (size_t i = 0; i < n; i++)
+                if (i == 0 || ln->prof[a + i] != ln->prof[a + i - 1]) {
+                    ln->run_start[nruns] = (uint32_t)i;
+                    ln->run_prof[nruns++] = ln->prof[a + i];
+                }
         }
+        ln->run_off[units] = nruns;
     }
     *out = L;
     return SCAR_OK;
@@ -301,7 +313,9 @@ void scar_lod_destroy(scar_lod **L)
         free(ln->layers);
         free(ln->m);
         free(ln->inv);
-        free(ln->one);
+        free(ln->run_off);
+        free(ln->run_start);
+        free(ln->run_prof);
     }
     free(*L);
     *L = NULL;
@@ -427,42 +441,47 @@ static inline void x_rows(double *restrict r, size_t nx, size_t lanes, const dou
                 ip[shared ? 0 : l][i] * r[l * nx + i] + mp[shared ? 0 : l][i] * y[l];
 }
 
-/* Forward elimination of one row of a y or z sweep: row += m prev, with m
- * one value for the whole row (pid NULL: ms) or gathered by each line's
- * profile from T (the coefficients of the row's position). */
-static inline void fwd_row(double *restrict row, const double *restrict prev, size_t n,
-                           const double *restrict T, const uint32_t *restrict pid, double ms)
+/* One unit's runs (lod_lines): count, first line and profile of each. */
+typedef struct lod_runs {
+    size_t n;
+    const uint32_t *start, *prof;
+} lod_runs;
+
+static lod_runs unit_runs(const lod_lines *ln, size_t u)
 {
-    if (pid) {
-        for (size_t i = 0; i < n; i++)
-            row[i] += T[pid[i]] * prev[i];
-    } else {
+    size_t r0 = ln->run_off[u];
+    return (lod_runs){ln->run_off[u + 1] - r0, ln->run_start + r0, ln->run_prof + r0};
+}
+
+/* Forward elimination of one row of a y or z sweep, run by run: row += m
+ * prev, m the run's coefficient at this position, T[profile]. */
+static inline void fwd_row(double *restrict row, const double *restrict prev, size_t n,
+                           const double *restrict T, lod_runs R)
+{
+    for (size_t q = 0; q < R.n; q++) {
+        size_t a = R.start[q], b = q + 1 < R.n ? R.start[q + 1] : n;
+        const double m = T[R.prof[q]];
 #pragma omp simd
-        for (size_t i = 0; i < n; i++)
-            row[i] += ms * prev[i];
+        for (size_t i = a; i < b; i++)
+            row[i] += m * prev[i];
     }
 }
 
-/* Backward step of one row: row = inv row + m next (next NULL: the last). */
+/* Backward step of one row, run by run: row = inv row + m next (next NULL:
+ * the last). */
 static inline void back_row(double *restrict row, const double *restrict next, size_t n,
-                            const double *restrict Ti, const double *restrict Tm,
-                            const uint32_t *restrict pid, double is, double ms)
+                            const double *restrict Ti, const double *restrict Tm, lod_runs R)
 {
-    if (pid) {
-        if (next)
-            for (size_t i = 0; i < n; i++)
-                row[i] = Ti[pid[i]] * row[i] + Tm[pid[i]] * next[i];
-        else
-            for (size_t i = 0; i < n; i++)
-                row[i] = Ti[pid[i]] * row[i];
-    } else {
+    for (size_t q = 0; q < R.n; q++) {
+        size_t a = R.start[q], b = q + 1 < R.n ? R.start[q + 1] : n;
+        const double is = Ti[R.prof[q]], ms = Tm[R.prof[q]];
         if (next) {
 #pragma omp simd
-            for (size_t i = 0; i < n; i++)
+            for (size_t i = a; i < b; i++)
                 row[i] = is * row[i] + ms * next[i];
         } else {
 #pragma omp simd
-            for (size_t i = 0; i < n; i++)
+            for (size_t i = a; i < b; i++)
                 row[i] = is * row[i];
         }
     }
@@ -475,8 +494,7 @@ static void plane_xy(const scar_lod *L, double *restrict u, size_t k)
     const lod_lines *X = &L->dir[0], *Y = &L->dir[1];
     double *P = u + k * plane;
     const uint32_t *xp = X->prof + k * ny; /* rows of the plane */
-    const uint32_t yone = Y->one[k];
-    const uint32_t *yp = yone == LOD_MIXED ? Y->prof + k * nx : NULL;
+    const lod_runs yr = unit_runs(Y, k);
     const size_t ynp = Y->nprof;
     for (size_t j0 = 0; j0 < ny; j0 += XLANES) {
         size_t lanes = ny - j0 < XLANES ? ny - j0 : XLANES;
@@ -497,13 +515,13 @@ static void plane_xy(const scar_lod *L, double *restrict u, size_t k)
         /* The rows are still in L1: eliminate them forward in y now. */
         for (size_t j = j0 > 0 ? j0 : 1; j < j0 + lanes; j++) {
             const double *T = Y->m + (j - 1) * ynp;
-            fwd_row(P + j * nx, P + (j - 1) * nx, nx, T, yp, yp ? 0.0 : T[yone]);
+            fwd_row(P + j * nx, P + (j - 1) * nx, nx, T, yr);
         }
     }
     for (size_t j = ny; j-- > 0;) {
         const double *next = j + 1 < ny ? P + (j + 1) * nx : NULL;
         const double *Ti = Y->inv + j * ynp, *Tm = Y->m + j * ynp;
-        back_row(P + j * nx, next, nx, Ti, Tm, yp, yp ? 0.0 : Ti[yone], yp ? 0.0 : Tm[yone]);
+        back_row(P + j * nx, next, nx, Ti, Tm, yr);
     }
 }
 
@@ -516,19 +534,18 @@ static void z_chunk(const scar_lod *L, double *restrict u, size_t c)
     const size_t nz = L->g.nz, plane = L->g.nx * L->g.ny;
     const size_t s = c * L->zchunk, e = s + L->zchunk < plane ? s + L->zchunk : plane, w = e - s;
     const lod_lines *Z = &L->dir[2];
-    const uint32_t one = Z->one[c];
-    const uint32_t *zp = one == LOD_MIXED ? Z->prof + s : NULL;
+    const lod_runs zr = unit_runs(Z, c);
     const size_t np = Z->nprof;
     for (size_t k = 1; k < nz; k++) {
         double *row = u + k * plane + s;
         const double *T = Z->m + (k - 1) * np;
-        fwd_row(row, row - plane, w, T, zp, zp ? 0.0 : T[one]);
+        fwd_row(row, row - plane, w, T, zr);
     }
     for (size_t k = nz; k-- > 0;) {
         double *row = u + k * plane + s;
         const double *next = k + 1 < nz ? row + plane : NULL;
         const double *Ti = Z->inv + k * np, *Tm = Z->m + k * np;
-        back_row(row, next, w, Ti, Tm, zp, zp ? 0.0 : Ti[one], zp ? 0.0 : Tm[one]);
+        back_row(row, next, w, Ti, Tm, zr);
     }
 }
 
@@ -540,15 +557,16 @@ void scar_lod_step_fields(scar_lod *L, double *const *u, size_t nfields, int thr
     int nt = threads > 0 ? threads : omp_get_max_threads();
     const size_t nz = L->g.nz, plane = L->g.nx * L->g.ny, nf = nfields;
     const size_t nchunks = (plane + L->zchunk - 1) / L->zchunk;
-    /* Work items are plane-major (chunk-major) and field-minor, so one
-     * thread takes the fields of a plane in a row and reuses its
-     * coefficients from cache. */
+    /* Work items (plane or chunk, field) are dealt out one by one: planes
+     * and chunks crossing scars or the rough surface cost more, and
+     * contiguous halves left a thread waiting (the reference course's
+     * diffusion: 18.3 s in halves, 15.3 s dealt out). */
 #pragma omp parallel num_threads(nt)
     {
-#pragma omp for schedule(static)
+#pragma omp for schedule(static, 1)
         for (size_t w = 0; w < nz * nf; w++)
             plane_xy(L, u[w % nf], w / nf);
-#pragma omp for schedule(static)
+#pragma omp for schedule(static, 1)
         for (size_t w = 0; w < nchunks * nf; w++)
             z_chunk(L, u[w % nf], w / nf);
     }
