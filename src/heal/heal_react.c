@@ -127,7 +127,8 @@ static long react_plane(heal_state *h, size_t k, const react_k *rk, double *synt
             /* S0: the initial baseline the fields are stored against; B:
              * the set point now, whose homeostasis constants drive the
              * reactions (the same until tracks reach a scar floor) */
-            double w = t->floor_w[col], wn = t->floor_now ? (double)t->floor_now[v] : w;
+            /* floor_now only ever falls from the floor weight: 0 stays 0 */
+            double w = t->floor_w[col], wn = t->floor_now && w != 0.0 ? (double)t->floor_now[v] : w;
             react_base bw, bn;
             const react_base *S0 = w == 0.0 ? &rk->b0 : w == 1.0 ? &rk->b1 : (bw = base_of(p, w), &bw);
             const react_base *B = wn == w ? S0 : wn == 0.0 ? &rk->b0 : (bn = base_of(p, wn), &bn);
