@@ -37,13 +37,14 @@ void scar_course_opts_default(const scar_params *p, scar_course_opts *o)
     o->dt_max = p->dt_max;
     o->dt_growth = 1.5;
     /* d falls by e^-42 and M by e^-8 in 14 days (k_d 3, delta_M 0.6 /day);
-     * what is left relaxes at <= 0.2 /day.  A day's step there moved the
-     * reference course's results (bench/course.json) by < 0.25% (collagen,
-     * matrix gained) and < 0.002 points of improvement against half a day,
-     * for 20% fewer steps.  A half-day step from day 3 moved a smaller
-     * course's by ~2%, so days 3-14 keep a quarter day (docs/engine.md,
-     * "Steps") */
-    o->settle_days = 3.0;
+     * what is left relaxes at <= 0.2 /day.  Measured on the reference
+     * course (bench/course.json) against a run with every step 4 times
+     * smaller: a quarter day from day 2 and a day from day 14 are as close
+     * to it as a quarter day from day 3 and half a day from day 14 were
+     * (collagen and matrix gained within 1.6%), with 436 steps instead of
+     * 568; a half day from day 3 moved a smaller course by ~2%
+     * (docs/engine.md, "Steps") */
+    o->settle_days = 2.0;
     o->dt_mid = fmax(p->dt_max, 0.25);
     o->quiet_after_days = 14.0;
     o->dt_quiet = fmax(p->dt_max, 1.0);
