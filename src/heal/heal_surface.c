@@ -70,33 +70,52 @@ static scar_status smooth(scar_ctx *ctx, const double *in, double *out, size_t n
         sum += w[i + r] = exp(-0.5 * (double)(i * i) / (sigma * sigma));
     for (long i = 0; i <= 2 * r; i++)
         w[i] /= sum;
-    /* reflect() only within r of an edge: the interior taps index directly
-     * (the same terms in the same order) */
-#pragma omp parallel for schedule(static) num_threads(threads)
-    for (size_t j = 0; j < ny; j++)
-        for (size_t i = 0; i < nx; i++) {
-            double s = 0.0;
-            const double *row = in + j * nx;
-            if ((long)i >= r && (long)i + r < (long)nx)
-                for (long q = -r; q <= r; q++)
-                    s += w[q + r] * row[(long)i + q];
-            else
-                for (long q = -r; q <= r; q++)
-                    s += w[q + r] * row[reflect((long)i + q, (long)nx)];
-            tmp[j * nx + i] = s;
-        }
+    /* Interior outputs (r from an edge) tap by tap across the row, which
+     * vectorises: each output still adds its taps in order from -r to r,
+     * so the sums are bitwise those of an output-by-output loop; reflect()
+     * only next to an edge. */
+    const long lnx = (long)nx, lny = (long)ny;
 #pragma omp parallel for schedule(static) num_threads(threads)
     for (size_t j = 0; j < ny; j++) {
-        bool inner = (long)j >= r && (long)j + r < (long)ny;
-        for (size_t i = 0; i < nx; i++) {
+        const double *row = in + j * nx;
+        double *o = tmp + j * nx;
+        for (long i = 0; i < lnx; i++) {
+            if (i == r && lnx > 2 * r) {
+                for (long q = i; q < lnx - r; q++)
+                    o[q] = 0.0;
+                for (long q = -r; q <= r; q++) {
+                    const double wq = w[q + r];
+                    for (long x = r; x < lnx - r; x++)
+                        o[x] += wq * row[x + q];
+                }
+                i = lnx - r - 1;
+                continue;
+            }
             double s = 0.0;
-            if (inner)
+            for (long q = -r; q <= r; q++)
+                s += w[q + r] * row[reflect(i + q, lnx)];
+            o[i] = s;
+        }
+    }
+#pragma omp parallel for schedule(static) num_threads(threads)
+    for (size_t j = 0; j < ny; j++) {
+        double *o = out + j * nx;
+        if ((long)j >= r && (long)j + r < lny) {
+            for (size_t i = 0; i < nx; i++)
+                o[i] = 0.0;
+            for (long q = -r; q <= r; q++) {
+                const double wq = w[q + r];
+                const double *src = tmp + (size_t)((long)j + q) * nx;
+                for (size_t i = 0; i < nx; i++)
+                    o[i] += wq * src[i];
+            }
+        } else {
+            for (size_t i = 0; i < nx; i++) {
+                double s = 0.0;
                 for (long q = -r; q <= r; q++)
-                    s += w[q + r] * tmp[(size_t)((long)j + q) * nx + i];
-            else
-                for (long q = -r; q <= r; q++)
-                    s += w[q + r] * tmp[(size_t)reflect((long)j + q, (long)ny) * nx + i];
-            out[j * nx + i] = s;
+                    s += w[q + r] * tmp[(size_t)reflect((long)j + q, lny) * nx + i];
+                o[i] = s;
+            }
         }
     }
     free(w);
