@@ -7,6 +7,7 @@
 #include "heal_internal.h"
 
 #include <math.h>
+#include <stdlib.h>
 #include <stdbool.h>
 
 /* Mean of I over the superficial tissue, 0 <= z' < h_e0 + z_pap below the
@@ -48,47 +49,64 @@ scar_status scar_heal_layer_means(const scar_heal *h, double z_from_mm, double z
     const scar_tissue *t = h->t;
     const scar_params *p = t->p;
     const scar_grid *g = &t->g;
-    size_t plane = g->nx * g->ny;
-    double sum[SCAR_F_COUNT] = {0}, base[SCAR_F_COUNT] = {0};
-    size_t n = 0;
-    /* scar_tissue_full_value written out for dermis voxels (the only ones
-     * counted): the same sums in the same order, without a call and its
-     * switch per voxel and field */
+    const size_t plane = g->nx * g->ny, nz = g->nz, stride = 2 * SCAR_F_COUNT + 1;
+    /* scar_tissue_full_value written out for the dermis voxels counted.
+     * Plane by plane (a column walk strides a plane per voxel, and the time
+     * series asks for these means every day): per-plane sums, added in plane
+     * order afterwards, the same numbers for any thread count. */
+    double *acc = malloc(nz * stride * sizeof *acc);
+    if (!acc)
+        return SCAR_ENOMEM;
     bool has_base[SCAR_F_COUNT] = {false};
     has_base[SCAR_F_C] = has_base[SCAR_F_N] = has_base[SCAR_F_RHO3] = has_base[SCAR_F_RHO1] =
         has_base[SCAR_F_E] = true;
-    double b[SCAR_F_COUNT] = {0};
-    b[SCAR_F_C] = p->c0;
-    b[SCAR_F_E] = p->e0;
-    for (size_t col = 0; col < plane; col++) {
-        bool in_scar = t->scar_id[col] > 0;
-        if ((where > 0 && !in_scar) || (where < 0 && in_scar))
-            continue;
-        double zs = tissue_surface_z(t, col), w = t->floor_w[col];
-        double rb = p->rho0 * (1.0 - (1.0 - p->phi_rho) * w);
-        b[SCAR_F_N] = p->n0 * (1.0 - (1.0 - p->phi_n) * w);
-        b[SCAR_F_RHO3] = p->theta3 * rb;
-        b[SCAR_F_RHO1] = (1.0 - p->theta3) * rb;
-        for (size_t k = (size_t)t->col_top[col]; k < g->nz; k++) {
-            size_t v = k * plane + col;
-            double zp = g->z0_mm + ((double)k + 0.5) * g->h_mm - zs;
-            if (zp < z_from_mm || t->layer[v] != SCAR_LAYER_DERMIS)
+#pragma omp parallel for schedule(static, 1) num_threads(h->threads)
+    for (size_t k = 0; k < nz; k++) {
+        double *sum = acc + k * stride, *base = sum + SCAR_F_COUNT, n = 0.0;
+        for (int f = 0; f < SCAR_F_COUNT; f++)
+            sum[f] = base[f] = 0.0;
+        double b[SCAR_F_COUNT] = {0};
+        b[SCAR_F_C] = p->c0;
+        b[SCAR_F_E] = p->e0;
+        for (size_t col = 0; col < plane; col++) {
+            bool in_scar = t->scar_id[col] > 0;
+            if ((where > 0 && !in_scar) || (where < 0 && in_scar))
                 continue;
-            if (zp >= z_to_mm)
-                break;
+            size_t v = k * plane + col;
+            if (k < (size_t)t->col_top[col] || t->layer[v] != SCAR_LAYER_DERMIS)
+                continue;
+            double zp = g->z0_mm + ((double)k + 0.5) * g->h_mm - tissue_surface_z(t, col);
+            if (zp < z_from_mm || zp >= z_to_mm)
+                continue;
+            double w = t->floor_w[col];
+            double rb = p->rho0 * (1.0 - (1.0 - p->phi_rho) * w);
+            b[SCAR_F_N] = p->n0 * (1.0 - (1.0 - p->phi_n) * w);
+            b[SCAR_F_RHO3] = p->theta3 * rb;
+            b[SCAR_F_RHO1] = (1.0 - p->theta3) * rb;
             for (int f = 0; f < SCAR_F_COUNT; f++) {
                 double d = t->f[f] ? t->f[f][v] : 0.0;
                 double x = has_base[f] ? d + b[f] : d;
                 sum[f] += x;
                 base[f] += x - d;
             }
-            n++;
+            n += 1.0;
         }
+        sum[2 * SCAR_F_COUNT] = n;
     }
+    double sum[SCAR_F_COUNT] = {0}, base[SCAR_F_COUNT] = {0}, n = 0.0;
+    for (size_t k = 0; k < nz; k++) {
+        const double *a = acc + k * stride;
+        for (int f = 0; f < SCAR_F_COUNT; f++) {
+            sum[f] += a[f];
+            base[f] += a[SCAR_F_COUNT + f];
+        }
+        n += a[2 * SCAR_F_COUNT];
+    }
+    free(acc);
     for (int f = 0; f < SCAR_F_COUNT; f++) {
-        out->mean[f] = n ? sum[f] / (double)n : 0.0;
-        out->baseline[f] = n ? base[f] / (double)n : 0.0;
+        out->mean[f] = n > 0.0 ? sum[f] / n : 0.0;
+        out->baseline[f] = n > 0.0 ? base[f] / n : 0.0;
     }
-    out->voxels = n;
+    out->voxels = (size_t)n;
     return SCAR_OK;
 }
