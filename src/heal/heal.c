@@ -44,18 +44,23 @@ scar_status scar_heal_create(scar_ctx *ctx, scar_tissue *t, scar_heal **out)
         if (t->scar_id[col] > 0)
             h->scar_cols[t->scar_id[col]]++;
     static const scar_field order[HEAL_NDIFF] = {SCAR_F_I, SCAR_F_M, SCAR_F_C, SCAR_F_N, SCAR_F_S};
-    /* the planes that hold dermis */
+    /* the planes that hold dermis, and how much of it each holds */
     size_t plane = t->g.nx * t->g.ny;
+    h->dermis_cum = scar_calloc(ctx, t->g.nz + 1, sizeof *h->dermis_cum);
+    if (!h->dermis_cum)
+        goto fail;
     h->kd0 = t->g.nz;
     h->kd1 = 0;
-    for (size_t v = 0; v < t->g.n; v++)
-        if (t->layer[v] == SCAR_LAYER_DERMIS) {
-            size_t k = v / plane;
-            if (k < h->kd0)
-                h->kd0 = k;
-            if (k + 1 > h->kd1)
-                h->kd1 = k + 1;
-        }
+    for (size_t k = 0; k < t->g.nz; k++) {
+        size_t c = 0;
+        for (size_t col = 0; col < plane; col++)
+            c += t->layer[k * plane + col] == SCAR_LAYER_DERMIS;
+        h->dermis_cum[k + 1] = h->dermis_cum[k] + c;
+        if (c && k < h->kd0)
+            h->kd0 = k;
+        if (c)
+            h->kd1 = k + 1;
+    }
     if (h->kd1 == 0)
         h->kd0 = 0;
     h->kd0m = h->kd0 > 0 ? h->kd0 - 1 : 0;
@@ -118,6 +123,7 @@ void scar_heal_destroy(scar_heal **ph)
     free(h->scar_cols);
     free(h->plane_acc);
     free(h->plane_max);
+    free(h->dermis_cum);
     free(h->chemo_scratch);
     free(h);
     *ph = NULL;

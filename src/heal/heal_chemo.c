@@ -53,21 +53,22 @@ typedef struct chemo {
     double *U[3]; /* velocity on the face between v and v + stride[a], mm/day */
     double *q;    /* volume-filled density */
     double *buf;  /* per thread: the z fluxes of a plane, then the y fluxes of a row */
-    const size_t *cum; /* cum[k - kd0m]: dermis voxels in the planes [kd0m, k) */
 } chemo;
 
 /* The planes [*k0, *k1) of the calling thread: a contiguous run holding
  * about its share of the dermis voxels (they cost; the others are skipped).
  * Any split gives the same numbers. */
-static void thread_planes(const heal_state *h, const chemo *ch, size_t *k0, size_t *k1)
+static void thread_planes(const heal_state *h, size_t *k0, size_t *k1)
 {
     size_t t = (size_t)omp_get_thread_num(), nt = (size_t)omp_get_num_threads();
-    size_t np = h->kd1 - h->kd0m, total = ch->cum[np];
+    /* cum[i]: dermis voxels in the planes [kd0m, kd0m + i) (none lie above) */
+    const size_t *cum = h->dermis_cum + h->kd0m;
+    size_t np = h->kd1 - h->kd0m, total = cum[np];
     /* the first plane whose middle lies at or after the thread's share */
     size_t b[2];
     for (int e = 0; e < 2; e++) {
         size_t i = 0, goal = 2 * (t + (size_t)e) * total;
-        while (i < np && (ch->cum[i] + ch->cum[i + 1]) * nt < goal)
+        while (i < np && (cum[i] + cum[i + 1]) * nt < goal)
             i++;
         b[e] = t + (size_t)e == nt ? np : i;
     }
@@ -115,7 +116,7 @@ static double prepare(heal_state *h, chemo *ch)
 #pragma omp parallel num_threads(h->threads) reduction(max : umax)
     {
         size_t k0, k1;
-        thread_planes(h, ch, &k0, &k1);
+        thread_planes(h, &k0, &k1);
         for (size_t k = k0; k < k1; k++) {
             /* the face below a voxel: stored by this thread if it did the
              * plane below, else recomputed; the face below plane kd0m is
@@ -206,7 +207,7 @@ static void substep(heal_state *h, chemo *ch, double dt)
          * likewise for the y faces along a row */
         double *fz = ch->buf + (size_t)omp_get_thread_num() * (plane + nx), *fy = fz + plane;
         size_t k0, k1;
-        thread_planes(h, ch, &k0, &k1);
+        thread_planes(h, &k0, &k1);
         for (size_t k = k0; k < k1; k++) {
             if (k == k0)
                 /* first plane of this thread's run: the faces below were
@@ -251,30 +252,19 @@ scar_status heal_chemotaxis(scar_ctx *ctx, heal_state *h, double dt, long *subst
     *substeps = 0;
     if (p->chi_n <= 0.0)
         return SCAR_OK;
-    size_t plane = g->nx * g->ny, np = h->kd1 - h->kd0m;
-    /* U[3] and q, each thread's plane and row of fluxes, then the cumulated
-     * dermis voxels per plane (the layers do not change: counted once) */
-    size_t nd = 4 * g->n + (size_t)h->threads * (plane + g->nx);
+    size_t plane = g->nx * g->ny;
     if (!h->chemo_scratch) {
-        h->chemo_scratch = scar_alloc_aligned(ctx, nd * sizeof(double) + (np + 1) * sizeof(size_t));
+        /* U[3] and q, then each thread's plane and row of fluxes */
+        h->chemo_scratch = scar_alloc_aligned(
+            ctx, (4 * g->n + (size_t)h->threads * (plane + g->nx)) * sizeof(double));
         if (!h->chemo_scratch)
             return SCAR_ENOMEM;
-        size_t *cum = (size_t *)(h->chemo_scratch + nd);
-        cum[0] = 0;
-        for (size_t i = 0; i < np; i++) {
-            const uint8_t *L = t->layer + (h->kd0m + i) * plane;
-            size_t c = 0;
-            for (size_t col = 0; col < plane; col++)
-                c += L[col] == SCAR_LAYER_DERMIS;
-            cum[i + 1] = cum[i] + c;
-        }
     }
     double *s = h->chemo_scratch;
     chemo ch = {.g = g, .layer = t->layer, .C = t->f[SCAR_F_C], .chi = p->chi_n,
                 .Kchi = p->K_chi, .c0 = h->c0, .inv_h = 1.0 / g->h_mm,
                 .stride = {1, g->nx, plane}, .len = {g->nx, g->ny, g->nz},
-                .U = {s, s + g->n, s + 2 * g->n}, .q = s + 3 * g->n, .buf = s + 4 * g->n,
-                .cum = (const size_t *)(s + nd)};
+                .U = {s, s + g->n, s + 2 * g->n}, .q = s + 3 * g->n, .buf = s + 4 * g->n};
     double umax = prepare(h, &ch);
     if (umax == 0.0)
         return SCAR_OK;

@@ -24,6 +24,9 @@ struct scar_heal {
      * live there only, so their diffusion and chemotaxis run on those planes
      * (contiguous memory: the field from plane kd0 on). */
     size_t kd0, kd1, kd0m;
+    /* nz + 1: dermis_cum[k] = dermis voxels in the planes [0, k) (the layers
+     * never change; chemotaxis splits its planes among threads by them) */
+    size_t *dermis_cum;
     size_t lod_k0[HEAL_NDIFF]; /* first plane of each operator's sub-grid */
     double lod_dt; /* the dt the operators were set for */
     double *plane_acc; /* 2 nz doubles: per-plane sums */
