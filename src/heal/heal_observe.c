@@ -50,16 +50,15 @@ scar_status scar_heal_layer_means(const scar_heal *h, double z_from_mm, double z
     const scar_params *p = t->p;
     const scar_grid *g = &t->g;
     const size_t plane = g->nx * g->ny, nz = g->nz, stride = 2 * SCAR_F_COUNT + 1;
-    /* scar_tissue_full_value written out for the dermis voxels counted.
-     * Plane by plane (a column walk strides a plane per voxel, and the time
-     * series asks for these means every day): per-plane sums, added in plane
-     * order afterwards, the same numbers for any thread count. */
+    /* scar_tissue_full_value written out for the dermis voxels counted: b
+     * holds the baselines it adds (0 for a field without one, which leaves
+     * the sums as they are).  Plane by plane (a column walk strides a plane
+     * per voxel, and the time series asks for these means every day):
+     * per-plane sums, added in plane order afterwards, the same numbers for
+     * any thread count. */
     double *acc = malloc(nz * stride * sizeof *acc);
     if (!acc)
         return SCAR_ENOMEM;
-    bool has_base[SCAR_F_COUNT] = {false};
-    has_base[SCAR_F_C] = has_base[SCAR_F_N] = has_base[SCAR_F_RHO3] = has_base[SCAR_F_RHO1] =
-        has_base[SCAR_F_E] = true;
 #pragma omp parallel for schedule(static, 1) num_threads(h->threads)
     for (size_t k = 0; k < nz; k++) {
         double *sum = acc + k * stride, *base = sum + SCAR_F_COUNT, n = 0.0;
@@ -78,14 +77,13 @@ scar_status scar_heal_layer_means(const scar_heal *h, double z_from_mm, double z
             double zp = g->z0_mm + ((double)k + 0.5) * g->h_mm - tissue_surface_z(t, col);
             if (zp < z_from_mm || zp >= z_to_mm)
                 continue;
-            double w = t->floor_w[col];
-            double rb = p->rho0 * (1.0 - (1.0 - p->phi_rho) * w);
-            b[SCAR_F_N] = p->n0 * (1.0 - (1.0 - p->phi_n) * w);
+            double w = t->floor_w[col], rb = tissue_rho_base_w(p, w);
+            b[SCAR_F_N] = tissue_n_base_w(p, w);
             b[SCAR_F_RHO3] = p->theta3 * rb;
             b[SCAR_F_RHO1] = (1.0 - p->theta3) * rb;
             for (int f = 0; f < SCAR_F_COUNT; f++) {
                 double d = t->f[f] ? t->f[f][v] : 0.0;
-                double x = has_base[f] ? d + b[f] : d;
+                double x = d + b[f];
                 sum[f] += x;
                 base[f] += x - d;
             }

@@ -48,8 +48,8 @@ typedef struct react_base {
 static react_base base_of(const scar_params *p, double w)
 {
     react_base b;
-    b.nb = p->n0 * (1.0 - (1.0 - p->phi_n) * w);
-    b.rb = p->rho0 * (1.0 - (1.0 - p->phi_rho) * w);
+    b.nb = tissue_n_base_w(p, w);
+    b.rb = tissue_rho_base_w(p, w);
     b.r3b = p->theta3 * b.rb;
     b.r1b = (1.0 - p->theta3) * b.rb;
     b.r0 = p->delta_n / (1.0 - b.nb / p->n_max);

@@ -70,52 +70,44 @@ static scar_status smooth(scar_ctx *ctx, const double *in, double *out, size_t n
         sum += w[i + r] = exp(-0.5 * (double)(i * i) / (sigma * sigma));
     for (long i = 0; i <= 2 * r; i++)
         w[i] /= sum;
-    /* Interior outputs (r from an edge) tap by tap across the row, which
-     * vectorises: each output still adds its taps in order from -r to r,
-     * so the sums are bitwise those of an output-by-output loop; reflect()
+    /* Interior outputs [a, b) (r from an edge) tap by tap across the row,
+     * which vectorises: each output still adds its taps in order from -r to
+     * r, so the sums are bitwise those of an output-by-output loop; reflect()
      * only next to an edge. */
     const long lnx = (long)nx, lny = (long)ny;
+    const long ax = lnx > 2 * r ? r : lnx, bx = lnx > 2 * r ? lnx - r : lnx;
+    const long ay = lny > 2 * r ? r : lny, by = lny > 2 * r ? lny - r : lny;
 #pragma omp parallel for schedule(static) num_threads(threads)
     for (size_t j = 0; j < ny; j++) {
         const double *row = in + j * nx;
         double *o = tmp + j * nx;
-        for (long i = 0; i < lnx; i++) {
-            if (i == r && lnx > 2 * r) {
-                for (long q = i; q < lnx - r; q++)
-                    o[q] = 0.0;
-                for (long q = -r; q <= r; q++) {
-                    const double wq = w[q + r];
-                    for (long x = r; x < lnx - r; x++)
-                        o[x] += wq * row[x + q];
-                }
-                i = lnx - r - 1;
-                continue;
+        for (long i = 0; i < lnx; i++)
+            if (i < ax || i >= bx) {
+                double s = 0.0;
+                for (long q = -r; q <= r; q++)
+                    s += w[q + r] * row[reflect(i + q, lnx)];
+                o[i] = s;
+            } else {
+                o[i] = 0.0;
             }
-            double s = 0.0;
-            for (long q = -r; q <= r; q++)
-                s += w[q + r] * row[reflect(i + q, lnx)];
-            o[i] = s;
-        }
+        for (long q = -r; q <= r; q++)
+            for (long i = ax; i < bx; i++)
+                o[i] += w[q + r] * row[i + q];
     }
 #pragma omp parallel for schedule(static) num_threads(threads)
     for (size_t j = 0; j < ny; j++) {
         double *o = out + j * nx;
-        if ((long)j >= r && (long)j + r < lny) {
+        bool inner = (long)j >= ay && (long)j < by;
+        for (size_t i = 0; i < nx; i++) {
+            double s = 0.0;
+            for (long q = -r; !inner && q <= r; q++)
+                s += w[q + r] * tmp[(size_t)reflect((long)j + q, lny) * nx + i];
+            o[i] = s;
+        }
+        for (long q = -r; inner && q <= r; q++) {
+            const double *src = tmp + (size_t)((long)j + q) * nx;
             for (size_t i = 0; i < nx; i++)
-                o[i] = 0.0;
-            for (long q = -r; q <= r; q++) {
-                const double wq = w[q + r];
-                const double *src = tmp + (size_t)((long)j + q) * nx;
-                for (size_t i = 0; i < nx; i++)
-                    o[i] += wq * src[i];
-            }
-        } else {
-            for (size_t i = 0; i < nx; i++) {
-                double s = 0.0;
-                for (long q = -r; q <= r; q++)
-                    s += w[q + r] * tmp[(size_t)reflect((long)j + q, lny) * nx + i];
-                o[i] = s;
-            }
+                o[i] += w[q + r] * src[i];
         }
     }
     free(w);
@@ -132,31 +124,21 @@ scar_status scar_heal_surface(scar_ctx *ctx, scar_heal *h, heal_surface *s)
     size_t plane = g->nx * g->ny;
     const double *I = t->f[SCAR_F_I];
     /* The column integrals plane by plane (a column walk strides a whole
-     * plane per voxel): each thread a contiguous range of columns, each
-     * column summed over k in order, as scar_tissue_column_dV sums it. */
-    const double *r1 = t->f[SCAR_F_RHO1], *r3 = t->f[SCAR_F_RHO3], *rd = t->f[SCAR_F_RHOD],
-                 *e = t->f[SCAR_F_E];
-    const double inv_rho0 = 1.0 / p->rho0, inv_eref = 1.0 / p->e_ref;
+     * plane per voxel), each thread a contiguous range of columns, each
+     * column summed over k in order. */
 #pragma omp parallel num_threads(h->threads)
     {
         int nt = omp_get_num_threads(), id = omp_get_thread_num();
         size_t c0 = plane * (size_t)id / (size_t)nt, c1 = plane * (size_t)(id + 1) / (size_t)nt;
+        scar_tissue_columns_dV(t, c0, c1, s->dV + c0);
         for (size_t col = c0; col < c1; col++)
-            s->dV[col] = s->oedema[col] = 0.0;
-        for (size_t k = 0; k < g->nz; k++) {
-            const size_t o = k * plane;
-            for (size_t col = c0; col < c1; col++) {
-                if (k < (size_t)t->col_top[col])
-                    continue;
-                double m = r1[o + col] + r3[o + col] + (rd ? rd[o + col] : 0.0);
-                s->dV[col] += m * inv_rho0 + e[o + col] * inv_eref;
-                s->oedema[col] += I[o + col];
-            }
-        }
-        for (size_t col = c0; col < c1; col++) {
-            s->dV[col] *= g->h_mm;
+            s->oedema[col] = 0.0;
+        for (size_t k = 0; k < g->nz; k++)
+            for (size_t col = c0; col < c1; col++)
+                if (k >= (size_t)t->col_top[col])
+                    s->oedema[col] += I[k * plane + col];
+        for (size_t col = c0; col < c1; col++)
             s->oedema[col] = p->gamma_ed * s->oedema[col] * g->h_mm;
-        }
     }
     scar_status st = smooth(ctx, s->dV, s->H, g->nx, g->ny, p->ell_s / g->h_mm, h->threads);
     if (st)

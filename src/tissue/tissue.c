@@ -62,7 +62,7 @@ double scar_tissue_rho_base(const scar_tissue *t, size_t v)
 {
     if (t->layer[v] != SCAR_LAYER_DERMIS)
         return 0.0;
-    return t->p->rho0 * (1.0 - (1.0 - t->p->phi_rho) * tissue_floor_w(t, v));
+    return tissue_rho_base_w(t->p, tissue_floor_w(t, v));
 }
 
 double scar_tissue_e_base(const scar_tissue *t, size_t v)
@@ -83,19 +83,33 @@ double scar_tissue_full_value(const scar_tissue *t, scar_field f, size_t v)
     }
 }
 
-double scar_tissue_column_dV(const scar_tissue *t, size_t col)
+void scar_tissue_columns_dV(const scar_tissue *t, size_t c0, size_t c1, double *dV)
 {
     const scar_grid *g = &t->g;
     size_t plane = g->nx * g->ny;
     const double *r1 = t->f[SCAR_F_RHO1], *r3 = t->f[SCAR_F_RHO3], *rd = t->f[SCAR_F_RHOD],
                  *e = t->f[SCAR_F_E];
-    double inv_rho0 = 1.0 / t->p->rho0, inv_eref = 1.0 / t->p->e_ref, s = 0.0;
-    for (size_t k = (size_t)t->col_top[col]; k < g->nz; k++) {
-        size_t v = k * plane + col;
-        double m = r1[v] + r3[v] + (rd ? rd[v] : 0.0);
-        s += m * inv_rho0 + e[v] * inv_eref;
+    const double inv_rho0 = 1.0 / t->p->rho0, inv_eref = 1.0 / t->p->e_ref;
+    for (size_t col = c0; col < c1; col++)
+        dV[col - c0] = 0.0;
+    for (size_t k = 0; k < g->nz; k++) {
+        const size_t o = k * plane;
+        for (size_t col = c0; col < c1; col++) {
+            if (k < (size_t)t->col_top[col])
+                continue;
+            double m = r1[o + col] + r3[o + col] + (rd ? rd[o + col] : 0.0);
+            dV[col - c0] += m * inv_rho0 + e[o + col] * inv_eref;
+        }
     }
-    return s * g->h_mm;
+    for (size_t col = c0; col < c1; col++)
+        dV[col - c0] *= g->h_mm;
+}
+
+double scar_tissue_column_dV(const scar_tissue *t, size_t col)
+{
+    double dV;
+    scar_tissue_columns_dV(t, col, col + 1, &dV);
+    return dV;
 }
 
 /* The surface height (mm) at a grid column's centre: the mean of the surface

@@ -146,10 +146,20 @@ static inline double tissue_floor_w(const scar_tissue *t, size_t v)
 {
     return t->floor_w[v % (t->g.nx * t->g.ny)];
 }
+/* Fibroblast and collagen densities of untreated dermis under a scar-floor
+ * weight w (0 normal skin, 1 a floor: phi_n, phi_rho of normal, §4.1). */
+static inline double tissue_n_base_w(const scar_params *p, double w)
+{
+    return p->n0 * (1.0 - (1.0 - p->phi_n) * w);
+}
+static inline double tissue_rho_base_w(const scar_params *p, double w)
+{
+    return p->rho0 * (1.0 - (1.0 - p->phi_rho) * w);
+}
 double scar_tissue_n_base(const scar_tissue *t, size_t v);
 static inline double tissue_n_base_at(const scar_tissue *t, size_t v)
 {
-    return t->p->n0 * (1.0 - (1.0 - t->p->phi_n) * tissue_floor_w(t, v));
+    return tissue_n_base_w(t->p, tissue_floor_w(t, v));
 }
 double scar_tissue_rho_base(const scar_tissue *t, size_t v);
 double scar_tissue_e_base(const scar_tissue *t, size_t v);
@@ -166,5 +176,9 @@ static inline double tissue_surface_z(const scar_tissue *t, size_t col)
  * over its tissue voxels of h [(Δrho1 + Δrho3 + rho_d)/rho0 + Δe/e_ref], mm.
  * Exactly zero for untreated skin: it is summed from the departures. */
 double scar_tissue_column_dV(const scar_tissue *t, size_t col);
+/* The same for the columns [c0, c1), into dV[0 .. c1 - c0), plane by plane
+ * (a column walk strides a whole plane per voxel); each column summed over
+ * its planes in order, so the numbers are scar_tissue_column_dV's. */
+void scar_tissue_columns_dV(const scar_tissue *t, size_t c0, size_t c1, double *dV);
 
 #endif /* SCAR_TISSUE_H */
