@@ -240,9 +240,10 @@ static int bench_lod(scar_ctx *ctx, int repeat, int max_threads, double gbs, ben
 }
 
 /* The healing engine's reference case (issue "Speed"): a 6 x 6 x 2 mm
- * patch at 25 um (240 x 240 x 80 voxels) with a boxcar and an icepick scar,
+ * patch at 25 um (240 x 240 x 81 voxels) with a boxcar and an icepick scar,
  * four pen sessions at 1.5 mm four weeks apart and twelve weeks of
- * follow-up.  seconds_per_step is the mean over the run's steps; the
+ * follow-up; bench/course.json states the same case as a scenario for
+ * `scarsim run` (keep the two alike).  seconds_per_step is the mean over the run's steps; the
  * bandwidth fraction counts, per voxel and step, the 9 fields read and
  * written once by the reactions (2 x 16 B x 2 halves) and 4 diffused fields
  * each read and written in two passes (4 x 32 B; the coefficients are kept

@@ -20,16 +20,19 @@
  * profiles (identical layer sequences, found once at creation) and the
  * coefficients are kept per profile, not per voxel: bitwise the numbers a
  * per-voxel table would hold, since each is computed from the same layers in
- * the same order.  A sweep then streams the field alone; a block of lines
- * with one profile reads one shared line of coefficients, and a block of
- * several gathers them from the profile table (small, in cache).  The
- * reference course (240 x 240 x 81 voxels, a rough surface, a boxcar and an
- * icepick hole through the dermis) has 1,379 row, 1,349 y-line and 49 column
- * profiles against 4.7 million voxels.  The per-voxel table this replaced
- * streamed 48 B per voxel per step beside the field's 32 B; the course's
- * diffusion went from 44.0 s to 22.1 s (`scarsim bench --case course`).  A grid of one layer has one profile per direction (BioFVM's
- * benchmark).  Several fields with the same D and lambda share one solver
- * (scar_lod_step_fields).
+ * the same order.  A sweep then streams the field alone: a block of x rows
+ * with one profile reads one shared line of coefficients (rows of several,
+ * one line each), and the y and z sweeps go run by run over neighbouring
+ * lines of one profile, one coefficient per run and position (the table is
+ * small and stays in cache).  The reference course (240 x 240 x 81 voxels, a
+ * rough surface, a boxcar and an icepick hole through the dermis) has 1,379
+ * row, 1,349 y-line and 49 column profiles against 4.7 million voxels.  The
+ * per-voxel table this replaced streamed 48 B per voxel per step beside the
+ * field's 32 B; the course's diffusion went from 44.0 s to 22.1 s (`scarsim
+ * bench --case course`), and to 15.3 s with the runs and the work items
+ * dealt out one by one.  A grid of one layer has one profile per direction
+ * (BioFVM's benchmark).  Several fields with the same D and lambda share one
+ * solver (scar_lod_step_fields).
  *
  * Memory passes: pass 1 takes one z-plane at a time (it stays in L2): x sweep
  * on blocks of XLANES rows, each block at once followed by the forward y
@@ -89,7 +92,7 @@ typedef struct lod_lines {
     uint8_t *layers; /* nprof*len: each profile's layer sequence */
     /* coefficients, set by scar_lod_set_dt: x line-major [p*len + pos] (a row
      * reads one profile's line); y and z position-major [pos*nprof + p] (a
-     * row of the sweep gathers across profiles at one position) */
+     * row of the sweep reads its runs' profiles at one position) */
     double *m, *inv;
     /* y: per plane, z: per column chunk, the runs of neighbouring lines
      * with one profile: unit u's runs are [run_off[u], run_off[u + 1]),
@@ -99,7 +102,8 @@ typedef struct lod_lines {
     uint32_t *run_start, *run_prof;
 } lod_lines;
 
-#define LOD_MIXED UINT32_MAX
+/* No profile: an empty slot of the profile table, or lines of several. */
+#define LOD_NO_PROFILE UINT32_MAX
 
 struct scar_lod {
     scar_grid g;
@@ -213,7 +217,7 @@ static scar_status build_lines(scar_ctx *ctx, const scar_grid *g, const uint8_t 
         size_t s = (size_t)seq_hash(seq, ln->len) & (cap - 1);
         for (;; s = (s + 1) & (cap - 1)) {
             uint32_t pr = slot[s];
-            if (pr == LOD_MIXED) {
+            if (pr == LOD_NO_PROFILE) {
                 pr = (uint32_t)ln->nprof++;
                 memcpy(ln->layers + (size_t)pr * ln->len, seq, ln->len);
                 slot[s] = pr;
@@ -232,12 +236,19 @@ static scar_status build_lines(scar_ctx *ctx, const scar_grid *g, const uint8_t 
     return SCAR_OK;
 }
 
-/* The profile shared by lines [a, a + n) of a direction, or LOD_MIXED. */
+/* Columns of pass-2 chunk c: [c zchunk, c zchunk + chunk_cols). */
+static size_t chunk_cols(const scar_lod *L, size_t c)
+{
+    size_t plane = L->g.nx * L->g.ny, s = c * L->zchunk;
+    return plane - s < L->zchunk ? plane - s : L->zchunk;
+}
+
+/* The profile shared by lines [a, a + n) of a direction, or LOD_NO_PROFILE. */
 static uint32_t common_profile(const lod_lines *ln, size_t a, size_t n)
 {
     for (size_t i = 1; i < n; i++)
         if (ln->prof[a + i] != ln->prof[a])
-            return LOD_MIXED;
+            return LOD_NO_PROFILE;
     return ln->prof[a];
 }
 
@@ -286,7 +297,7 @@ scar_status scar_lod_create(scar_ctx *ctx, const scar_grid *g, const uint8_t *la
             goto fail;
         for (size_t u = 0; u < units; u++) {
             size_t a = d == 1 ? u * g->nx : u * L->zchunk;
-            size_t n = d == 1 ? g->nx : (plane - a < L->zchunk ? plane - a : L->zchunk);
+            size_t n = d == 1 ? g->nx : chunk_cols(L, u);
             ln->run_off[u] = nruns;
             for (size_t i = 0; i < n; i++)
                 if (i == 0 || ln->prof[a + i] != ln->prof[a + i - 1]) {
@@ -504,7 +515,7 @@ static void plane_xy(const scar_lod *L, double *restrict u, size_t k)
             mp[l] = X->m + (size_t)xp[j0 + l] * nx;
             ip[l] = X->inv + (size_t)xp[j0 + l] * nx;
         }
-        bool shared = common_profile(X, k * ny + j0, lanes) != LOD_MIXED;
+        bool shared = common_profile(X, k * ny + j0, lanes) != LOD_NO_PROFILE;
         if (lanes == XLANES && shared)
             x_rows(P + j0 * nx, nx, XLANES, mp, ip, true, pf);
         else if (lanes == XLANES)
@@ -526,13 +537,13 @@ static void plane_xy(const scar_lod *L, double *restrict u, size_t k)
 }
 
 /* ------------------------------------------------------------------------ */
-/* pass 2: z sweep of a chunk of columns [s, e) of the plane                */
+/* pass 2: z sweep of chunk c of columns                                    */
 /* ------------------------------------------------------------------------ */
 
 static void z_chunk(const scar_lod *L, double *restrict u, size_t c)
 {
     const size_t nz = L->g.nz, plane = L->g.nx * L->g.ny;
-    const size_t s = c * L->zchunk, e = s + L->zchunk < plane ? s + L->zchunk : plane, w = e - s;
+    const size_t s = c * L->zchunk, w = chunk_cols(L, c);
     const lod_lines *Z = &L->dir[2];
     const lod_runs zr = unit_runs(Z, c);
     const size_t np = Z->nprof;
