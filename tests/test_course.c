@@ -2,9 +2,9 @@
  * test_course.c — what whole courses must show as consequences of the model
  * (the treatment issue's "what must come out of the model"), on one synthetic
  * skin with an icepick, two boxcar and a rolling scar, at 100 um voxels.
- * The direction this version does not reproduce yet (PRP adds) is listed in
- * docs/engine.md and is not asserted here; the margins of the others are
- * small (docs/engine.md, "Scar floors").
+ * PRP is checked as injected under the scars; topical PRP adds nothing
+ * measurable (the pores close within hours: docs/engine.md, "PRP") and is
+ * not asserted.
  */
 #include "testutil.h"
 
@@ -33,8 +33,8 @@ typedef struct outcome {
     long clamps;
 } outcome;
 
-static outcome course_for(scar_device_kind kind, double needle_mm, int sessions,
-                          double follow_up_days)
+static outcome course_with(scar_device_kind kind, double needle_mm, int sessions,
+                           double follow_up_days, scar_adjunct adjunct)
 {
     scar_ctx *ctx = scar_ctx_create();
     scar_params *p;
@@ -46,6 +46,8 @@ static outcome course_for(scar_device_kind kind, double needle_mm, int sessions,
     rs.protocol.sessions = sessions;
     rs.protocol.interval_days = 42;
     rs.protocol.follow_up_days = follow_up_days;
+    if (adjunct != SCAR_ADJ_COUNT)
+        rs.protocol.adjunct[adjunct] = true;
     scar_run_result *r;
     if (scar_run_course(ctx, &rs, &r))
         fail_msg("course: %s", tu_errmsg(ctx));
@@ -66,6 +68,12 @@ static outcome course_for(scar_device_kind kind, double needle_mm, int sessions,
     scar_params_destroy(&p);
     scar_ctx_destroy(&ctx);
     return o;
+}
+
+static outcome course_for(scar_device_kind kind, double needle_mm, int sessions,
+                          double follow_up_days)
+{
+    return course_with(kind, needle_mm, sessions, follow_up_days, SCAR_ADJ_COUNT);
 }
 
 static outcome course(scar_device_kind kind, double needle_mm, int sessions)
@@ -99,21 +107,48 @@ static void deeper_needles_and_rolling_scars_respond_more(void **state)
 }
 
 /* With a year of follow-up the floors that tracks reached are remodelled
- * towards normal dermis (f_repop): boxcar floors rise and icepicks (narrow,
- * smoothed away by the skin's stiffness) do not; four sessions reset more of
- * the floors than one; the improvement goes on rising after the last
- * session.  Switching the remodelling off (f_repop 0, the floor its own
- * steady state for ever) loses the late rise: the test can fail. */
+ * towards normal dermis (f_repop) and refill (a_fill): boxcar floors rise
+ * far more than icepicks (narrow, smoothed away by the skin's stiffness);
+ * four sessions reset more of the floors than two and two more than one;
+ * returns diminish: sessions 5 and 6 add less each than sessions 2-4 did
+ * (the floors' set points are mostly reset and their deficits refilled);
+ * the improvement goes on rising after the last session.  Switching the
+ * remodelling off (f_repop 0, the floor its own steady state for ever)
+ * leaves the boxcars at 0.1% and no late rise (7.19% at 12 weeks, 7.20% at
+ * a year on a like skin): the test can fail. */
 static void floors_remodel_after_the_course(void **state)
 {
     (void)state;
     outcome one = course_for(SCAR_DEV_PEN, 1.5, 1, 364),
+            two = course_for(SCAR_DEV_PEN, 1.5, 2, 364),
             four = course_for(SCAR_DEV_PEN, 1.5, 4, 364),
+            six = course_for(SCAR_DEV_PEN, 1.5, 6, 364),
             four_early = course_for(SCAR_DEV_PEN, 1.5, 4, 84);
-    assert_true(four.by_type[SCAR_TYPE_BOXCAR] > four.by_type[SCAR_TYPE_ICEPICK] + 0.5);
-    assert_true(four.improvement > one.improvement + 0.05);
-    assert_true(four.improvement > four_early.improvement + 0.3);
+    assert_true(four.by_type[SCAR_TYPE_BOXCAR] > four.by_type[SCAR_TYPE_ICEPICK] + 3.0);
+    assert_true(two.improvement > one.improvement + 0.5);
+    assert_true(four.improvement > two.improvement + 0.5);
+    assert_true(six.improvement > four.improvement);
+    /* diminishing returns */
+    assert_true((six.improvement - four.improvement) / 2.0 <
+                (four.improvement - one.improvement) / 3.0);
+    assert_true(four.improvement > four_early.improvement + 0.5);
     assert_true(four.collagen > one.collagen);
+}
+
+/* Intradermal PRP under each scar adds to the same needling: its growth
+ * factor, released over a day, multiplies and stimulates the fibroblasts in
+ * the floors the tracks reset, which refill faster.  With the release of the
+ * specification's default (tau_rel 1 h) the bolus is spent while the
+ * response is saturated and the margin falls to about 0.9 points (measured
+ * with the calibrated defaults): the test can fail. */
+static void prp_adds_to_needling(void **state)
+{
+    (void)state;
+    outcome plain = course(SCAR_DEV_PEN, 1.5, 4),
+            prp = course_with(SCAR_DEV_PEN, 1.5, 4, 84, SCAR_ADJ_PRP_INTRADERMAL);
+    assert_true(prp.improvement > plain.improvement + 2.0);
+    assert_true(prp.by_type[SCAR_TYPE_BOXCAR] > plain.by_type[SCAR_TYPE_BOXCAR]);
+    assert_true(prp.collagen > plain.collagen);
 }
 
 int main(void)
@@ -122,6 +157,7 @@ int main(void)
         cmocka_unit_test(untreated_control_does_not_change),
         cmocka_unit_test(deeper_needles_and_rolling_scars_respond_more),
         cmocka_unit_test(floors_remodel_after_the_course),
+        cmocka_unit_test(prp_adds_to_needling),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

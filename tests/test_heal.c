@@ -218,6 +218,43 @@ static void course_collagen_up_elastin_down(void **state)
     scar_ctx_destroy(&ctx);
 }
 
+/* A scar floor lacks no more matrix than the volume it is missing (MODEL.md
+ * §4: matrix volume is thickness): in every scar column the dermis' deficit
+ * below normal density, summed over the column, is at most the column's
+ * untethered depth (plus one voxel of discretisation), so this shallow
+ * boxcar's weight is capped below a full floor's.  A full weight everywhere
+ * (no cap) breaks the first check at the rim: the test can fail. */
+static void floor_lacks_no_more_than_its_depth(void **state)
+{
+    (void)state;
+    scar_ctx *ctx = scar_ctx_create();
+    skin s;
+    skin_make(ctx, &s, 5.0, 0.05);
+    const scar_tissue *t = s.t;
+    const scar_grid *g = &t->g;
+    size_t plane = g->nx * g->ny, capped = 0, floors = 0;
+    double rho0 = s.p->rho0, slack = (1.0 - s.p->phi_rho) * g->h_mm;
+    for (size_t col = 0; col < plane; col++) {
+        if (t->floor_w[col] <= 0.0)
+            continue;
+        floors++;
+        capped += t->floor_w[col] < 1.0;
+        double deficit = 0.0;
+        for (size_t k = 0; k < g->nz; k++)
+            if (t->layer[k * plane + col] == SCAR_LAYER_DERMIS)
+                deficit += (rho0 - scar_tissue_rho_base(t, k * plane + col)) / rho0 * g->h_mm;
+        double depth = t->H0[col] < 0.0 ? -t->H0[col] : 0.0;
+        double missing = (1.0 - t->tau_t0[col]) * depth;
+        if (deficit > missing + slack)
+            fail_msg("column %zu: deficit %.4f mm > missing %.4f mm", col, deficit, missing);
+    }
+    print_message("%zu floor columns, %zu capped\n", floors, capped);
+    assert_true(floors > 0);
+    assert_true(capped > 0);
+    skin_free(&s);
+    scar_ctx_destroy(&ctx);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -226,6 +263,7 @@ int main(void)
         cmocka_unit_test(pore_closure),
         cmocka_unit_test(threads_identical),
         cmocka_unit_test(course_collagen_up_elastin_down),
+        cmocka_unit_test(floor_lacks_no_more_than_its_depth),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -14,16 +14,19 @@
 static void help(FILE *out)
 {
     fputs("Usage: scarsim calibrate ARMS.csv --out DIR [--patients N] [--design K]\n"
-          "                         [--dx-um D] [--study ID[,ID...]] [--json]\n"
+          "                         [--refine R] [--dx-um D] [--study ID[,ID...]] [--json]\n"
           "\n"
-          "Fits the calibration knobs of the healing model (a_rho, a_M, a_h, tau_e, kappa_t) to\n"
-          "the published arms of ARMS.csv (the schema of evidence/trials.csv) that report a mean\n"
-          "improvement or a responder rate, and to the histology of Lotfi 2013 when that\n"
-          "study is in the file.  The training arms are simulated at K parameter points of a\n"
-          "Latin-hypercube design (the same virtual patients at every point); each target gets\n"
-          "a polynomial emulator; NLopt's BOBYQA minimises the objective on the emulators; the\n"
-          "optimum is then simulated to check.  Each study is also predicted by a fit without\n"
-          "it (leave one study out).  The objective is stated in the outputs.\n"
+          "Fits the calibration knobs of the healing model (a_rho, a_M, kappa_t, a_fill,\n"
+          "phi_rho, ell_s) to the published arms of ARMS.csv (the schema of\n"
+          "evidence/trials.csv) that report a mean improvement or a responder rate, and to\n"
+          "the histology of Lotfi 2013 when that study is in the file.  The training arms\n"
+          "are simulated at K parameter points of a Latin-hypercube design (the same virtual\n"
+          "patients at every point); each target gets a polynomial emulator; NLopt's BOBYQA\n"
+          "minimises the objective on the emulators; the optimum is then simulated.  Each\n"
+          "refining round does the same in a box of half the width around the best point\n"
+          "simulated so far.  The calibrated set is the simulated point with the lowest\n"
+          "objective.  Each study is also predicted by the simulated point that fits best\n"
+          "without it (leave one study out).  The objective is stated in the outputs.\n"
           "\n"
           "DIR receives calibration.json, calibrated.csv (fitted values with provenance, the\n"
           "rows to carry into parameters.csv), params.csv, forest plots of the fit and of the\n"
@@ -32,11 +35,12 @@ static void help(FILE *out)
           "Options:\n"
           "  -o, --out DIR    the output folder (required)\n"
           "  --patients N     virtual patients per arm and design point (default 2)\n"
-          "  --design K       design points, the defaults included (default 14)\n"
+          "  --design K       design points per round, the defaults included (default 19)\n"
+          "  --refine R       refining rounds, 0-5 (default 1)\n"
           "  --dx-um D        voxel edge of the patch simulations in um (default 150)\n"
           "  --study IDS      only the arms of these study_ids (comma-separated)\n"
           "\n"
-          "Cost: K + 1 virtual trials of the training arms; the full evidence table at the\n"
+          "Cost: (R + 1) K + 1 virtual trials of the training arms; the full evidence table at the\n"
           "defaults takes tens of minutes on two cores.  Under mpirun the patients of each\n"
           "trial are spread over the ranks with the same numbers as one process.\n",
           out);
@@ -62,6 +66,9 @@ int cmd_calibrate(scar_ctx *ctx, int argc, char **argv)
                 return 2;
         } else if (strcmp(a, "--design") == 0) {
             if (cli_int_option("calibrate", argc, argv, &i, 3, 200, &o.design))
+                return 2;
+        } else if (strcmp(a, "--refine") == 0) {
+            if (cli_int_option("calibrate", argc, argv, &i, 0, 5, &o.refine))
                 return 2;
         } else if (cli_cohort_arg(&k, "calibrate", argc, argv, &i) < 0) {
             return 2;

@@ -49,7 +49,8 @@ typedef struct scar_cal_target {
 
 typedef struct scar_cal_opts {
     int patients;  /* per arm and design point */
-    int design;    /* design points (the defaults are one of them) */
+    int design;    /* design points per round (the defaults are one of them) */
+    int refine;    /* refining rounds around the best point simulated */
     double dx_um;
     uint64_t seed;
 } scar_cal_opts;
@@ -63,19 +64,24 @@ typedef struct scar_cal_result {
     double *prior, *best;      /* np values each */
     size_t nt;
     scar_cal_target *targets;
-    size_t nd;                 /* design points */
+    size_t nd;                 /* points simulated: every round's design and optimum */
+    size_t inc;                /* the best of them (the calibrated set) */
     double *design;            /* nd x np, parameter values */
     double *y;                 /* nd x nt, simulated target values */
     int terms;                 /* emulator terms per target (quadratic or linear) */
-    double *emu_rms;           /* nt: leave-one-point-out RMS error of each emulator */
-    double *pred_prior, *pred_best; /* nt: emulated at the defaults, at the optimum */
-    double *sim_best;          /* nt: simulated at the optimum */
-    double j_prior, j_best, j_sim_best;
+    double *emu_rms;           /* nt: leave-one-point-out RMS error of each emulator
+                                * of the last round */
+    double *pred_prior;        /* nt: emulated at the defaults (round 0) */
+    double *pred_best;         /* nt: emulated at the calibrated set (last round) */
+    double *sim_best;          /* nt: simulated at the calibrated set */
+    double j_prior, j_best;    /* J emulated (round 0; last round) */
+    double j_sim_prior, j_sim_best; /* J simulated at the defaults, the calibrated set */
     /* leave one study out */
     size_t ns;
     const char **studies;      /* ns study ids (owned by the table) */
-    double *loso_best;         /* ns x np */
-    double *loso_pred;         /* nt: each target predicted without its study */
+    double *loso_best;         /* ns x np: the simulated point that fits best without
+                                * the study */
+    double *loso_pred;         /* nt: each target simulated there */
     double seconds;
     int ranks;
 } scar_cal_result;

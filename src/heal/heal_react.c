@@ -42,7 +42,7 @@ static double exp_diff(double a, double b, double t)
 /* A dermis voxel's steady state and the homeostasis constants derived from
  * it (§2.5, §2.7, §2.8), for a scar-floor weight w. */
 typedef struct react_base {
-    double nb, rb, r3b, r1b, r0, krho, ke;
+    double nb, rb, r3b, r1b, r0, krho, ke, a_fill_rb; /* a_fill / rb */
 } react_base;
 
 static react_base base_of(const scar_params *p, double w)
@@ -55,11 +55,13 @@ static react_base base_of(const scar_params *p, double w)
     b.r0 = p->delta_n / (1.0 - b.nb / p->n_max);
     b.krho = p->delta_rho * b.rb / (b.nb * (1.0 - b.rb / p->rho_max));
     b.ke = p->delta_e * p->e0 / b.nb;
+    b.a_fill_rb = p->a_fill / b.rb;
     return b;
 }
 
 /* Rate constants that depend only on dt, and the baselines of normal skin
- * (w = 0) and of a scar floor (w = 1), the only weights the tissue uses:
+ * (w = 0) and of a full scar floor (w = 1), the commonest weights (a capped
+ * floor, tissue.c floor_weight, is computed per voxel):
  * their divisions are done once per step, not per voxel. */
 typedef struct react_k {
     double dt, ed, eI, phiI, ec, ec_frac, es;
@@ -168,7 +170,12 @@ static long react_plane(heal_state *h, size_t k, const react_k *rk, double *synt
             if (room < 0.0)
                 room = 0.0;
             double serum = S && sv > 0.0 ? p->a_s * sv / (p->K_s + sv) : 0.0;
-            double Pi = B->krho * (1.0 + p->a_rho * s_rho) * (1.0 + serum) *
+            /* a matrix deficit below the set point now is refilled faster
+             * (a_fill; docs/engine.md "Filling a deficit").  Taken from the
+             * stored departures so that it is exactly 0 at homeostasis. */
+            double gap = (B->rb - S0->rb) - (R3[v] + R1[v]);
+            double refill = gap > 0.0 ? 1.0 + B->a_fill_rb * gap : 1.0;
+            double Pi = B->krho * (1.0 + p->a_rho * s_rho) * (1.0 + serum) * refill *
                         (n1 + p->eta_m * myo) * room;
             double f3 = p->theta3 + (p->f3w - p->theta3) * s_3;
             double nex = (n1 - p->n0) / p->n0;

@@ -27,8 +27,10 @@ const char *scar_cal_objective_text(void)
     return "J(theta) = sum over targets t of w_t ((y_t(theta) - observed_t) / s_t)^2; y_t is the "
            "virtual arm's mean improvement on the arm's own scale (s_t = 15 points, w_t = 1), its "
            "responder rate (s_t = 15 points, w_t = 0.5) or a histology change (s_t = 25 %, "
-           "w_t = 1); y_t(theta) is a polynomial emulator fitted to simulations at a Latin-"
-           "hypercube design; minimised with NLopt BOBYQA";
+           "w_t = 1). Emulators (polynomials fitted to simulations at a Latin-hypercube "
+           "design) are minimised with NLopt BOBYQA and each optimum is simulated; refining "
+           "rounds repeat this in a box of half the width around the best point simulated; "
+           "the calibrated set is the simulated point with the lowest J";
 }
 
 static void target_label(const scar_cal_result *r, size_t i, char *buf, size_t n)
@@ -49,6 +51,8 @@ json_t *scar_cal_to_json(scar_ctx *ctx, const scar_cal_result *r)
     json_t *o = json_object();
     json_object_set_new(o, "patients_per_arm", json_integer(r->opts.patients));
     json_object_set_new(o, "design_points", json_integer(r->opts.design));
+    json_object_set_new(o, "refining_rounds", json_integer(r->opts.refine));
+    json_object_set_new(o, "points_simulated", json_integer((json_int_t)r->nd));
     json_object_set_new(o, "dx_um", scar_json_real(r->opts.dx_um, 6));
     json_object_set_new(o, "seed", json_integer((json_int_t)r->opts.seed));
     json_object_set_new(o, "emulator_terms", json_integer(r->terms));
@@ -72,7 +76,9 @@ json_t *scar_cal_to_json(scar_ctx *ctx, const scar_cal_result *r)
     json_object_set_new(root, "parameters", ps);
     json_object_set_new(root, "objective_prior_emulated", scar_json_real(r->j_prior, 6));
     json_object_set_new(root, "objective_calibrated_emulated", scar_json_real(r->j_best, 6));
+    json_object_set_new(root, "objective_prior_simulated", scar_json_real(r->j_sim_prior, 6));
     json_object_set_new(root, "objective_calibrated_simulated", scar_json_real(r->j_sim_best, 6));
+    json_object_set_new(root, "calibrated_point", json_integer((json_int_t)r->inc));
     json_t *ts = json_array();
     int within = 0, nclin = 0, loso_within = 0, nloso = 0;
     for (size_t i = 0; i < r->nt; i++) {
@@ -158,11 +164,11 @@ static scar_status write_calibrated_csv(scar_ctx *ctx, const scar_cal_result *r,
         bool at = fabs(r->best[i] - c->lo) < 1e-6 * c->hi || fabs(r->best[i] - c->hi) < 1e-6 * c->hi;
         fprintf(f,
                 "%s,%.6g,%.6g,%.6g,%.6g,%s,\"scarsim calibrate %s (git %s): %zu targets from %zu "
-                "studies in %s, %d patients per arm, %d design points, objective %.4g -> %.4g "
-                "(simulated at the optimum %.4g)\"\n",
+                "studies in %s, %d patients per arm, %zu points simulated in %d rounds, "
+                "objective simulated %.4g at the defaults -> %.4g\"\n",
                 c->name, r->prior[i], r->best[i], c->lo, c->hi, at ? "yes" : "no", date,
-                SCAR_GIT_HASH, r->nt, r->ns, r->table->path, r->opts.patients, r->opts.design,
-                r->j_prior, r->j_best, r->j_sim_best);
+                SCAR_GIT_HASH, r->nt, r->ns, r->table->path, r->opts.patients, r->nd,
+                r->opts.refine + 1, r->j_sim_prior, r->j_sim_best);
     }
     return scar_afile_commit(ctx, &af);
 }
@@ -217,14 +223,14 @@ static scar_status write_html(scar_ctx *ctx, const scar_cal_result *r, const cha
     FILE *f = scar_afile_stream(af);
     scar_html_begin(f, "Calibration against published trials");
     fputs("<p>", f);
-    fprintf(f, "%zu targets from %zu studies; %d virtual patients per arm at %zu design points "
-               "(%d emulator terms each); %.0f s.</p>\n",
-            r->nt, r->ns, r->opts.patients, r->nd, r->terms, r->seconds);
+    fprintf(f, "%zu targets from %zu studies; %d virtual patients per arm at %zu points "
+               "simulated in %d rounds (%d emulator terms each); %.0f s.</p>\n",
+            r->nt, r->ns, r->opts.patients, r->nd, r->opts.refine + 1, r->terms, r->seconds);
     fputs("<h2>Objective</h2>\n<p>", f);
     scar_html_text(f, scar_cal_objective_text());
-    fprintf(f, ".</p>\n<p>Objective at the defaults %.3g (emulated); at the calibrated values "
-               "%.3g (emulated) and %.3g (simulated).</p>\n",
-            r->j_prior, r->j_best, r->j_sim_best);
+    fprintf(f, ".</p>\n<p>Objective at the defaults %.3g (simulated; %.3g emulated); at the "
+               "calibrated values %.3g (simulated; %.3g emulated).</p>\n",
+            r->j_sim_prior, r->j_prior, r->j_sim_best, r->j_best);
     fputs("<h2>Parameters</h2>\n<table><tr><th>parameter</th><th>searched</th><th>prior</th>"
           "<th>calibrated</th></tr>\n",
           f);

@@ -842,11 +842,10 @@ static void spread_note(FILE *f, const scar_plan_result *r)
     ph_num(f, lo, 1, "%");
     fputs(" and ", f);
     ph_num(f, hi, 1, "%");
-    fputs(". It shows the benefit that studies report for more sessions and the better "
-          "response of boxcar than icepick scars only weakly, and none for platelet-rich "
-          "plasma (see the clinician page), so the suggestion above rests on risk and "
-          "downtime, and the studies behind each course matter more than the model's small "
-          "differences.</p>\n",
+    fputs(". For this skin the courses differ too little for the model to rank them, so "
+          "the suggestion above rests on risk and downtime, and the studies behind each "
+          "course matter more than the model's small differences (see the clinician "
+          "page).</p>\n",
           f);
 }
 

@@ -203,6 +203,27 @@ static scar_status check_spec(scar_ctx *ctx, const scar_tissue_spec *s, const sc
     return SCAR_OK;
 }
 
+/* A column's scar-floor weight (MODEL.md §4.1 item 3).  A floor's dermis is
+ * hypocellular and short of matrix, at phi_n and phi_rho of normal skin;
+ * under §4's assumption that matrix volume is thickness, the matrix a column
+ * lacks cannot exceed the volume it is missing.  So the weight is capped
+ * where a full deficit, (1 - phi_rho) times the dermis left under the
+ * column, would exceed the column's untethered depth below the levelled
+ * skin plane (a rolling scar's tethered share recoils instead): a refilled
+ * floor comes back to the skin's level, not above it, and a scar's shallow
+ * rim lacks less than its floor.  Rounded to float, the type of the set
+ * point it starts (floor_now), so that an untreated floor is its own steady
+ * state exactly. */
+static double floor_weight(const scar_tissue *t, double H0, double tau_t0)
+{
+    double depth = H0 < 0.0 ? -H0 : 0.0;
+    double dermis = t->h_d0 - depth;
+    double deficit = (1.0 - t->p->phi_rho) * (dermis > 0.0 ? dermis : 0.0);
+    double missing = (1.0 - tau_t0) * depth;
+    double w = deficit > missing ? missing / deficit : 1.0;
+    return (double)(float)w;
+}
+
 static void build_columns(scar_tissue *t, const scar_tissue_spec *s)
 {
     const scar_grid *g = &t->g;
@@ -214,10 +235,10 @@ static void build_columns(scar_tissue *t, const scar_tissue_spec *s)
             int32_t l = label_at(s, x, y);
             t->scar_id[col] = l;
             bool atrophic = l > 0 && s->scars[l - 1].type != SCAR_TYPE_HYPERTROPHIC;
-            t->floor_w[col] = atrophic ? 1.0 : 0.0;
             bool rolling = l > 0 && s->scars[l - 1].type == SCAR_TYPE_ROLLING;
             t->tau_t0[col] = rolling ? t->p->tau_t0 : t->p->tau_t;
             t->tau_t[col] = t->tau_t0[col];
+            t->floor_w[col] = atrophic ? floor_weight(t, t->H0[col], t->tau_t0[col]) : 0.0;
         }
 }
 

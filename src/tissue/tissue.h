@@ -105,7 +105,9 @@ typedef struct scar_tissue {
 
     /* 2-D column maps, nx*ny, x fastest */
     double *H0;            /* initial surface height, mm (scars < 0) */
-    double *floor_w;       /* scar-floor weight in [0, 1] (1 inside a scar) */
+    double *floor_w;       /* scar-floor weight in [0, 1]: 0 outside scars, up to 1
+                            * inside (capped so a floor lacks no more matrix than
+                            * its depth: tissue.c floor_weight) */
     /* per voxel (NULL when the skin has no atrophic floor): the scar-floor
      * weight of the voxel's set point now.  It starts at its column's
      * floor_w and falls as tracks kill the floor's cells and cells of

@@ -258,6 +258,7 @@ expect_fail "trial: bad device names file, line and column" 2 "bad_arms.csv:2:" 
 printf 'study_id,arm,notes\nX2020,a,"open quote\n' >"$T/quote_arms.csv"
 expect_fail "trial: unbalanced quote" 2 "quote_arms.csv:2:" "$S" trial "$T/quote_arms.csv" --out "$T/tr"
 expect_fail "calibrate: bad --design" 2 "option --design" "$S" calibrate "$A" --out "$T/cal" --design 1
+expect_fail "calibrate: bad --refine" 2 "option --refine" "$S" calibrate "$A" --out "$T/cal" --refine 9
 [ ! -e "$T/tr" ] && [ ! -e "$T/cal" ] && ok "trial: no output after refusals" || bad "trial: no output after refusals"
 
 # A small replay: two short needling arms with published numbers and an
@@ -327,11 +328,30 @@ import csv, json, math, sys
 j = json.load(open(sys.argv[1]))
 assert "sum over targets" in j["objective"]
 names = [p["name"] for p in j["parameters"]]
-assert names == ["a_rho", "a_M", "a_h", "tau_e", "kappa_t"], names
-assert len(j["design"]) == 3
+assert names == ["a_rho", "a_M", "kappa_t", "a_fill", "phi_rho", "ell_s"], names
+# round 0: 3 points and its optimum; one refining round: 2 new points (the
+# incumbent reused) and its optimum
+assert len(j["design"]) == 7, len(j["design"])
 assert {t["study_id"] for t in j["targets"]} == {"Small2020", "Other2021"}
 assert len(j["leave_one_study_out"]) == 2
-assert j["objective_calibrated_emulated"] <= j["objective_prior_emulated"] + 1e-9
+T = j["targets"]
+def J(y, skip=None):
+    return sum(t["weight"] * ((v - t["observed"]) / t["scale"]) ** 2
+               for t, v in zip(T, y) if t["study_id"] != skip)
+Js = [J(p["targets"]) for p in j["design"]]
+best = j["calibrated_point"]
+# the calibrated set is the best point simulated, never worse than the defaults
+assert abs(j["objective_calibrated_simulated"] - min(Js)) < 1e-3 * (1 + min(Js)), (Js, best)
+assert abs(Js[best] - min(Js)) < 1e-9 * (1 + min(Js))
+assert j["objective_calibrated_simulated"] <= j["objective_prior_simulated"] + 1e-9
+assert abs(j["objective_prior_simulated"] - Js[0]) < 1e-3 * (1 + Js[0])
+cal = {p["name"]: p["calibrated"] for p in j["parameters"]}
+assert all(abs(cal[k] - v) <= 1e-5 * abs(v) for k, v in j["design"][best]["parameters"].items())
+# each study is predicted by the simulated point that fits best without it
+for t in T:
+    k = min(range(len(Js)), key=lambda q: (J(j["design"][q]["targets"], t["study_id"]), q))
+    i = T.index(t)
+    assert abs(t["loso_predicted"] - j["design"][k]["targets"][i]) < 1e-3, (t, k)
 rows = list(csv.DictReader(open(sys.argv[2])))
 assert [r["symbol"] for r in rows] == names and all("scarsim calibrate" in r["provenance"] for r in rows)
 PY
