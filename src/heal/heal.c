@@ -64,6 +64,8 @@ scar_status scar_heal_create(scar_ctx *ctx, scar_tissue *t, scar_heal **out)
     if (h->kd1 == 0)
         h->kd0 = 0;
     h->kd0m = h->kd0 > 0 ? h->kd0 - 1 : 0;
+    if (heal_react_prepare(ctx, h))
+        goto fail;
     double Dall[HEAL_NDIFF][SCAR_LAYER_COUNT];
     for (int i = 0; i < HEAL_NDIFF; i++) {
         h->diff_field[i] = order[i];
@@ -124,6 +126,7 @@ void scar_heal_destroy(scar_heal **ph)
     free(h->plane_acc);
     free(h->plane_max);
     free(h->dermis_cum);
+    free(h->col_base);
     free(h->chemo_scratch);
     free(h);
     *ph = NULL;

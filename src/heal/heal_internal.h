@@ -27,6 +27,10 @@ struct scar_heal {
     /* nz + 1: dermis_cum[k] = dermis voxels in the planes [0, k) (the layers
      * never change; chemotaxis splits its planes among threads by them) */
     size_t *dermis_cum;
+    /* per column when the skin has scar floors (else NULL): the initial set
+     * point's baseline and homeostasis constants (heal_react.c), which
+     * depend on the column's floor weight only */
+    struct react_base *col_base;
     size_t lod_k0[HEAL_NDIFF]; /* first plane of each operator's sub-grid */
     double lod_dt; /* the dt the operators were set for */
     double *plane_acc; /* 2 nz doubles: per-plane sums */
@@ -44,6 +48,8 @@ struct scar_heal {
 };
 typedef struct scar_heal heal_state;
 
+/* Fills h->col_base (heal_react.c); SCAR_ENOMEM on failure. */
+scar_status heal_react_prepare(scar_ctx *ctx, heal_state *h);
 void heal_react(heal_state *h, double t0, double dt);
 void heal_epidermis(heal_state *h, double dt);
 /* Chemotaxis of fibroblasts over dt, sub-cycled (heal_chemo.c). */

@@ -41,9 +41,10 @@ static double exp_diff(double a, double b, double t)
 
 /* A dermis voxel's steady state and the homeostasis constants derived from
  * it (§2.5, §2.7, §2.8), for a scar-floor weight w. */
-typedef struct react_base {
+struct react_base {
     double nb, rb, r3b, r1b, r0, krho, ke, a_fill_rb; /* a_fill / rb */
-} react_base;
+};
+typedef struct react_base react_base;
 
 static react_base base_of(const scar_params *p, double w)
 {
@@ -59,13 +60,27 @@ static react_base base_of(const scar_params *p, double w)
     return b;
 }
 
-/* Rate constants that depend only on dt, and the baselines of normal skin
- * (w = 0) and of a full scar floor (w = 1), the commonest weights (a capped
- * floor, tissue.c floor_weight, is computed per voxel):
- * their divisions are done once per step, not per voxel. */
+scar_status heal_react_prepare(scar_ctx *ctx, heal_state *h)
+{
+    const scar_tissue *t = h->t;
+    if (!t->floor_now)
+        return SCAR_OK;
+    size_t plane = t->g.nx * t->g.ny;
+    h->col_base = scar_calloc(ctx, plane, sizeof *h->col_base);
+    if (!h->col_base)
+        return SCAR_ENOMEM;
+    for (size_t col = 0; col < plane; col++)
+        h->col_base[col] = base_of(t->p, t->floor_w[col]);
+    return SCAR_OK;
+}
+
+/* Rate constants that depend only on dt, and the baseline of normal skin
+ * (w = 0): their divisions are done once per step, not per voxel.  A floor
+ * column's initial set point is in h->col_base; a voxel whose set point
+ * tracks have moved (floor_now) computes its own. */
 typedef struct react_k {
     double dt, ed, eI, phiI, ec, ec_frac, es;
-    react_base b0, b1;
+    react_base b0;
 } react_k;
 
 static void react_consts(const scar_params *p, double dt, react_k *k)
@@ -78,7 +93,6 @@ static void react_consts(const scar_params *p, double dt, react_k *k)
     k->ec_frac = -expm1(-p->delta_c * dt) / p->delta_c;
     k->es = exp(-p->delta_s * dt);
     k->b0 = base_of(p, 0.0);
-    k->b1 = base_of(p, 1.0);
 }
 
 /* One plane k of voxels.  Returns the clamps it needed (none expected) and
@@ -131,8 +145,8 @@ static long react_plane(heal_state *h, size_t k, const react_k *rk, double *synt
              * reactions (the same until tracks reach a scar floor) */
             /* floor_now only ever falls from the floor weight: 0 stays 0 */
             double w = t->floor_w[col], wn = t->floor_now && w != 0.0 ? (double)t->floor_now[v] : w;
-            react_base bw, bn;
-            const react_base *S0 = w == 0.0 ? &rk->b0 : w == 1.0 ? &rk->b1 : (bw = base_of(p, w), &bw);
+            react_base bn;
+            const react_base *S0 = w == 0.0 ? &rk->b0 : &h->col_base[col];
             const react_base *B = wn == w ? S0 : wn == 0.0 ? &rk->b0 : (bn = base_of(p, wn), &bn);
             double nb = S0->nb, eb = p->e0;
             /* saturating responses to c~ (all zero at homeostasis) */
