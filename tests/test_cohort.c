@@ -335,8 +335,8 @@ static void calibrated_parameters_are_in_range(void **state)
 }
 
 /* Combination contrasts pair arms of one study that differ only in their
- * adjuncts, and say whether the predicted difference points the published
- * way. */
+ * adjuncts, and say whether the predicted difference, on the arm's scale and
+ * in the simulated depth response, points the published way. */
 static void contrasts_pair_combination_arms(void **state)
 {
     (void)state;
@@ -353,6 +353,14 @@ static void contrasts_pair_combination_arms(void **state)
     size_t peel = find_arm("PaklaMisiur2021", "peel");
     r.sums[prp].improvement_pct = 30;
     r.sums[saline].improvement_pct = 20;
+    int ntypes = 0;
+    for (int t = 0; t < SCAR_TYPE_COUNT; t++)
+        if (r.plans[prp].types[t]) {
+            r.sums[prp].depth_resp_pct[t] = 20.0 + t;
+            r.sums[saline].depth_resp_pct[t] = 15.0 + t;
+            ntypes++;
+        }
+    assert_true(ntypes > 0);
     scar_trial_contrast c[16];
     size_t n = scar_trial_contrasts(&r, c, 16);
     bool sharma = false, pakla = false, chawla = false;
@@ -365,11 +373,15 @@ static void contrasts_pair_combination_arms(void **state)
             assert_true(c[k].published_diff > 5 && c[k].published_diff < 10);
             assert_near(c[k].predicted_diff, 10.0, 1e-12);
             assert_int_equal(c[k].agree, 1);
+            /* the depth responses, averaged over the enrolled types */
+            assert_near(c[k].depth_diff, 5.0, 1e-12);
+            assert_int_equal(c[k].agree_depth, 1);
         }
         if (c[k].with == peel) {
             pakla = true;
             /* the MN-alone arm reports no number: direction unknown */
             assert_int_equal(c[k].agree, -1);
+            assert_int_equal(c[k].agree_depth, -1);
         }
         if (strcmp(table->arms[c[k].with].study_id, "Chawla2014") == 0) {
             chawla = true;
@@ -380,12 +392,17 @@ static void contrasts_pair_combination_arms(void **state)
         assert_string_equal(table->arms[c[k].with].study_id, table->arms[c[k].without].study_id);
     }
     assert_true(sharma && pakla && chawla);
-    /* the predicted difference flips: disagreement */
+    /* the predicted differences flip: disagreement */
     r.sums[prp].improvement_pct = 10;
+    for (int t = 0; t < SCAR_TYPE_COUNT; t++)
+        if (r.plans[prp].types[t])
+            r.sums[prp].depth_resp_pct[t] = 10.0 + t;
     n = scar_trial_contrasts(&r, c, 16);
     for (size_t k = 0; k < n && k < 16; k++)
-        if (c[k].with == prp)
+        if (c[k].with == prp) {
             assert_int_equal(c[k].agree, 0);
+            assert_int_equal(c[k].agree_depth, 0);
+        }
     free(r.plans);
     free(r.sums);
 }

@@ -260,6 +260,16 @@ static int nadjuncts(const scar_protocol *p)
     return n;
 }
 
+/* 1 when a published and a predicted difference have the same sign (or are
+ * both within 1 point of 0), 0 when not, -1 when either is unknown. */
+static int same_sign(double pub, double pred)
+{
+    if (!isfinite(pub) || !isfinite(pred))
+        return -1;
+    bool zp = fabs(pub) < 1.0, zq = fabs(pred) < 1.0;
+    return (zp && zq) || (!zp && !zq && (pub > 0) == (pred > 0));
+}
+
 size_t scar_trial_contrasts(const scar_trial_result *r, scar_trial_contrast *out, size_t max)
 {
     size_t n = 0;
@@ -279,7 +289,7 @@ size_t scar_trial_contrasts(const scar_trial_result *r, scar_trial_contrast *out
             size_t w = swap ? b : a, o = swap ? a : b;
             const scar_trial_arm *aw = &t->arms[w], *ao = &t->arms[o];
             const scar_arm_summary *sw = &r->sums[w], *so = &r->sums[o];
-            scar_trial_contrast c = {w, o, "improvement_pct", NAN, NAN, -1};
+            scar_trial_contrast c = {w, o, "improvement_pct", NAN, NAN, -1, NAN, -1};
             if (isfinite(sw->published_improvement_pct) && isfinite(so->published_improvement_pct)) {
                 c.published_diff = sw->published_improvement_pct - so->published_improvement_pct;
                 c.predicted_diff = sw->improvement_pct - so->improvement_pct;
@@ -294,10 +304,18 @@ size_t scar_trial_contrasts(const scar_trial_result *r, scar_trial_contrast *out
             } else {
                 c.predicted_diff = sw->improvement_pct - so->improvement_pct;
             }
-            if (isfinite(c.published_diff) && isfinite(c.predicted_diff)) {
-                bool zp = fabs(c.published_diff) < 1.0, zq = fabs(c.predicted_diff) < 1.0;
-                c.agree = (zp && zq) || (!zp && !zq && (c.published_diff > 0) == (c.predicted_diff > 0));
-            }
+            double dsum = 0;
+            int dn = 0;
+            for (int ty = 0; ty < SCAR_TYPE_COUNT; ty++)
+                if (r->plans[w].types[ty] && isfinite(sw->depth_resp_pct[ty]) &&
+                    isfinite(so->depth_resp_pct[ty])) {
+                    dsum += sw->depth_resp_pct[ty] - so->depth_resp_pct[ty];
+                    dn++;
+                }
+            if (dn)
+                c.depth_diff = dsum / dn;
+            c.agree = same_sign(c.published_diff, c.predicted_diff);
+            c.agree_depth = same_sign(c.published_diff, c.depth_diff);
             if (n < max)
                 out[n] = c;
             n++;

@@ -54,6 +54,12 @@ typedef struct scar_trial_contrast {
     double published_diff;  /* with - without; NaN when neither number is reported */
     double predicted_diff;
     int agree;              /* 1 same sign (or both within 1 point of 0), 0 not, -1 unknown */
+    /* with - without of the simulated depth response, in points, averaged
+     * over the scar types the arms enrolled (NaN when none): the model's own
+     * measure, which a grade that does not move cannot hide; and whether it
+     * has the published difference's sign (same rule as agree) */
+    double depth_diff;
+    int agree_depth;
 } scar_trial_contrast;
 
 /* Fills up to max contrasts; returns how many there are. */

@@ -191,6 +191,9 @@ json_t *scar_trial_to_json(scar_ctx *ctx, const scar_trial_result *r)
         scar_jb_put(&b, e, "published_difference", scar_json_real(c[k].published_diff, 4));
         scar_jb_put(&b, e, "predicted_difference", scar_json_real(c[k].predicted_diff, 4));
         scar_jb_put(&b, e, "same_direction", c[k].agree < 0 ? json_null() : json_boolean(c[k].agree));
+        scar_jb_put(&b, e, "predicted_depth_response_difference", scar_json_real(c[k].depth_diff, 4));
+        scar_jb_put(&b, e, "same_direction_in_depth",
+                    c[k].agree_depth < 0 ? json_null() : json_boolean(c[k].agree_depth));
         scar_jb_push(&b, cs, e);
     }
     scar_jb_put(&b, root, "combination_contrasts", cs);
