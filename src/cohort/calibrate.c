@@ -228,31 +228,27 @@ static double emu_eval(emu_kind k, int d, const double *beta, const double *u)
 /* the objective                                                            */
 /* ------------------------------------------------------------------------ */
 
+/* A target's term of J for a value y: w_t ((y - observed_t) / s_t)^2. */
+static double j_term(const scar_cal_target *t, double y)
+{
+    double z = (y - t->observed) / t->scale;
+    return t->weight * z * z;
+}
+
+/* J on the emulators of one round. */
 typedef struct objective {
     emu_kind kind;
     int d;
     size_t nt;
     const scar_cal_target *t;
     const double *beta; /* nt x MAXTERMS */
-    const char *exclude; /* study whose targets are left out, or NULL */
-    const scar_trial_table *table;
 } objective;
-
-static bool excluded(const objective *ob, size_t i)
-{
-    return ob->exclude && strcmp(ob->table->arms[ob->t[i].arm].study_id, ob->exclude) == 0;
-}
 
 static double objective_at(const objective *ob, const double *u)
 {
     double j = 0;
-    for (size_t i = 0; i < ob->nt; i++) {
-        if (excluded(ob, i))
-            continue;
-        double y = emu_eval(ob->kind, ob->d, ob->beta + i * MAXTERMS, u);
-        double z = (y - ob->t[i].observed) / ob->t[i].scale;
-        j += ob->t[i].weight * z * z;
-    }
+    for (size_t i = 0; i < ob->nt; i++)
+        j += j_term(&ob->t[i], emu_eval(ob->kind, ob->d, ob->beta + i * MAXTERMS, u));
     return j;
 }
 
@@ -335,18 +331,20 @@ static scar_status simulate_targets(scar_ctx *ctx, const scar_trial_table *table
     return st;
 }
 
+/* Whether target i belongs to study sid. */
+static bool of_study(const scar_cal_result *r, size_t i, const char *sid)
+{
+    return strcmp(r->table->arms[r->targets[i].arm].study_id, sid) == 0;
+}
+
 /* J of simulated target values y, without the targets of study `exclude`
  * (NULL: none). */
 static double sim_objective(const scar_cal_result *r, const double *y, const char *exclude)
 {
     double j = 0;
-    for (size_t i = 0; i < r->nt; i++) {
-        const scar_cal_target *t = &r->targets[i];
-        if (exclude && strcmp(r->table->arms[t->arm].study_id, exclude) == 0)
-            continue;
-        double z = (y[i] - t->observed) / t->scale;
-        j += t->weight * z * z;
-    }
+    for (size_t i = 0; i < r->nt; i++)
+        if (!exclude || !of_study(r, i, exclude))
+            j += j_term(&r->targets[i], y[i]);
     return j;
 }
 
@@ -545,7 +543,7 @@ scar_status scar_calibrate(scar_ctx *ctx, const scar_trial_table *table, const s
             }
             r->emu_rms[i] = sqrt(e2 / (double)K);
         }
-        objective ob = {kind, d, nt, r->targets, beta, NULL, table};
+        objective ob = {kind, d, nt, r->targets, beta};
         double ub[NPAR];
         if (!st)
             st = minimise(ctx, &ob, ur, K, lo, hi, ub, &r->j_best);
@@ -565,9 +563,14 @@ scar_status scar_calibrate(scar_ctx *ctx, const scar_trial_table *table, const s
                  round + 1);
         st = simulate_targets(ctx, table, base, r->design + p * NPAR, &co, arms, narms,
                               r->targets, nt, r->y + p * nt);
-        for (size_t q = 0; !st && q < r->nd; q++)
-            if (sim_objective(r, r->y + q * nt, NULL) < sim_objective(r, r->y + inc * nt, NULL))
+        double jinc = sim_objective(r, r->y + inc * nt, NULL);
+        for (size_t q = 0; !st && q < r->nd; q++) {
+            double jq = sim_objective(r, r->y + q * nt, NULL);
+            if (jq < jinc) {
                 inc = q;
+                jinc = jq;
+            }
+        }
         for (size_t i = 0; !st && i < nt; i++)
             r->pred_best[i] = emu_eval(kind, d, beta + i * MAXTERMS, u + inc * NPAR);
         r->j_best = objective_at(&ob, u + inc * NPAR);
@@ -597,13 +600,17 @@ scar_status scar_calibrate(scar_ctx *ctx, const scar_trial_table *table, const s
         }
         for (size_t k = 0; k < r->ns; k++) {
             size_t pk = 0;
-            for (size_t q = 1; q < r->nd; q++)
-                if (sim_objective(r, r->y + q * nt, r->studies[k]) <
-                    sim_objective(r, r->y + pk * nt, r->studies[k]))
+            double jk = sim_objective(r, r->y, r->studies[k]);
+            for (size_t q = 1; q < r->nd; q++) {
+                double jq = sim_objective(r, r->y + q * nt, r->studies[k]);
+                if (jq < jk) {
                     pk = q;
+                    jk = jq;
+                }
+            }
             memcpy(r->loso_best + k * NPAR, r->design + pk * NPAR, NPAR * sizeof *r->loso_best);
             for (size_t i = 0; i < nt; i++)
-                if (strcmp(table->arms[r->targets[i].arm].study_id, r->studies[k]) == 0)
+                if (of_study(r, i, r->studies[k]))
                     r->loso_pred[i] = r->y[pk * nt + i];
         }
     }
