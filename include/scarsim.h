@@ -285,6 +285,10 @@ const char *scar_profile_name(scar_profile p);
 
 /* Boxcar depth cut-off between shallow and deep (Jacob 2001). */
 #define SCAR_BOXCAR_DEEP_MM 0.5
+/* Disease load (depth-weighted scar area over the field) from which the
+ * Goodman-Baron qualitative grade calls scarring "obvious at 50 cm"
+ * (scarsim's estimate, docs/grading.md). */
+#define SCAR_GB_OBVIOUS_LOAD 0.002
 
 /* One scar, measured (scan) or true (synth).  Depth-like fields are positive
  * numbers; for a raised scar they are heights above the local reference. */
@@ -349,6 +353,10 @@ typedef struct scar_grade {
     int gb_quantitative;           /* 0-84 */
     int ecca;                      /* 0-540 */
     double scarred_area_fraction;  /* scar area / field area */
+    /* The qualitative grade's disease load (docs/grading.md): depth-weighted
+     * scar area / field area, over all contour scars and over the punched-out
+     * (category C) ones that stretching does not flatten. */
+    double visible_load, unstretchable_load;
 } scar_grade;
 
 /* The Goodman-Baron lesion category a scar falls in (docs/grading.md). */

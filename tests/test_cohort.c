@@ -296,6 +296,84 @@ static void patients_are_deterministic_and_controls_stay(void **state)
     scar_ctx_destroy(&ctx);
 }
 
+/* Virtual patients vary around the calibrated patient: every varied value
+ * lies in its range, its median is the default, its log-sd is s_pat (a
+ * triangular over a wide range would put a_M's median near 100 against its
+ * default of about 2), and with s_pat 0 or --fixed-params every patient is
+ * the default one. */
+static void patients_vary_around_the_defaults(void **state)
+{
+    (void)state;
+    enum { N = 400 };
+    scar_ctx *ctx = scar_ctx_create();
+    scar_cohort_opts o;
+    scar_cohort_opts_default(&o);
+    size_t a = find_arm("Dogra2014", NULL);
+    scar_arm_plan p;
+    scar_arm_plan_make(&table->arms[a], params, &p);
+    scar_param_info spread;
+    assert_true(scar_params_info(params, (size_t)scar_params_find("s_pat"), &spread));
+    assert_true(spread.value > 0);
+    for (size_t i = 0; i < scar_cohort_varied_count(); i++) {
+        const char *name = scar_cohort_varied_at(i)->name;
+        scar_param_info def;
+        assert_true(scar_params_info(params, (size_t)scar_params_find(name), &def));
+        int below = 0;
+        double s2 = 0;
+        for (int k = 0; k < N; k++) {
+            int fitz;
+            double age;
+            scar_params *q = NULL;
+            assert_int_equal(scar_patient_draw(ctx, &p, params, &o, a, k, &fitz, &age, &q),
+                             SCAR_OK);
+            scar_param_info v;
+            assert_true(scar_params_info(q, (size_t)scar_params_find(name), &v));
+            scar_params_destroy(&q);
+            if (!(v.value >= def.lo && v.value <= def.hi))
+                fail_msg("%s = %g outside %g-%g", name, v.value, def.lo, def.hi);
+            below += v.value < def.value;
+            double l = log(v.value / def.value);
+            s2 += l * l;
+        }
+        double sd = sqrt(s2 / N);
+        bool at_low_end = def.value <= def.lo * exp(0.5 * spread.value);
+        bool at_high_end = def.value >= def.hi * exp(-0.5 * spread.value);
+        if (at_low_end || at_high_end) {
+            /* one-sided: the spread points away from the range end */
+            if (at_low_end && below > N / 10)
+                fail_msg("%s at its range's low end: %d of %d below", name, below, N);
+            continue;
+        }
+        /* median at the default: below the default 50 % +- 4 binomial sd */
+        if (abs(below - N / 2) > 40)
+            fail_msg("%s: %d of %d patients below the default %g", name, below, N, def.value);
+        bool wide = def.lo <= def.value * exp(-2 * spread.value) &&
+                    def.hi >= def.value * exp(2 * spread.value);
+        if (wide && fabs(sd - spread.value) > 0.25 * spread.value)
+            fail_msg("%s: log-sd %.3f against s_pat %.3f", name, sd, spread.value);
+    }
+    /* s_pat 0: every patient is the default one */
+    scar_params *flat = NULL;
+    assert_int_equal(scar_params_copy(ctx, params, &flat), SCAR_OK);
+    assert_int_equal(scar_params_set(ctx, flat, "s_pat", 0.0, NULL, 0, 0), SCAR_OK);
+    for (int k = 0; k < 5; k++) {
+        int fitz;
+        double age;
+        scar_params *q = NULL;
+        assert_int_equal(scar_patient_draw(ctx, &p, flat, &o, a, k, &fitz, &age, &q), SCAR_OK);
+        for (size_t i = 0; i < scar_cohort_varied_count(); i++) {
+            int row = scar_params_find(scar_cohort_varied_at(i)->name);
+            scar_param_info v, d;
+            assert_true(scar_params_info(q, (size_t)row, &v) &&
+                        scar_params_info(flat, (size_t)row, &d));
+            assert_true(v.value == d.value);
+        }
+        scar_params_destroy(&q);
+    }
+    scar_params_destroy(&flat);
+    scar_ctx_destroy(&ctx);
+}
+
 /* A bad row count or patient count is refused by the replay. */
 static void replay_refuses_bad_options(void **state)
 {
@@ -415,6 +493,7 @@ int main(void)
         cmocka_unit_test(every_patient_gets_a_patch),
         cmocka_unit_test(summary_arithmetic),
         cmocka_unit_test(patients_are_deterministic_and_controls_stay),
+        cmocka_unit_test(patients_vary_around_the_defaults),
         cmocka_unit_test(replay_refuses_bad_options),
         cmocka_unit_test(calibrated_parameters_are_in_range),
         cmocka_unit_test(contrasts_pair_combination_arms),

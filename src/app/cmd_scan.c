@@ -68,6 +68,8 @@ static void print_table(FILE *out, const char *file, const scar_scan_result *r)
     int q = g->gb_qualitative >= 0 && g->gb_qualitative <= 4 ? g->gb_qualitative : 0;
     fprintf(out, "Goodman-Baron qualitative grade: %d (%s)\n", g->gb_qualitative,
             grade_words[q]);
+    fprintf(out, "  disease load: %.2f%% of the field, punched-out %.2f%% (obvious from %.2g%%)\n",
+            100.0 * g->visible_load, 100.0 * g->unstretchable_load, 100.0 * SCAR_GB_OBVIOUS_LOAD);
     fprintf(out, "Goodman-Baron quantitative score: %d / 84\n", g->gb_quantitative);
     fprintf(out, "ECCA score: %d / 540\n", g->ecca);
     fprintf(out, "Scarred area: %.1f%% of the field\n", 100.0 * g->scarred_area_fraction);

@@ -332,21 +332,33 @@ void scar_arm_plan_for_patient(const scar_protocol *pr, int fitzpatrick, double 
 /* one patient                                                              */
 /* ------------------------------------------------------------------------ */
 
-/* A triangular draw on [lo, hi] with its mode at m. */
-static double triangular(scar_rng *r, double lo, double m, double hi)
+/* A patient's value of a varied parameter: log-normal with its median at the
+ * default m and log-sd s (parameters.csv s_pat), truncated to [lo, hi] by
+ * redrawing, so that the typical virtual patient is the calibrated one.  A
+ * default at a range end gives a one-sided spread (docs/trial.md).  After
+ * REDRAW_MAX draws outside the range (only when the range is a sliver
+ * beside the default) the value is clamped. */
+#define REDRAW_MAX 64
+static double around_default(scar_rng *r, double lo, double m, double hi, double s)
 {
-    double u = scar_rng_uniform(r);
-    if (!(hi > lo))
+    if (!(m > 0) || !(s > 0) || !(hi > lo))
         return m;
-    double f = (m - lo) / (hi - lo);
-    if (u < f)
-        return lo + sqrt(u * (hi - lo) * (m - lo));
-    return hi - sqrt((1.0 - u) * (hi - lo) * (hi - m));
+    double v = m;
+    for (int k = 0; k < REDRAW_MAX; k++) {
+        v = m * exp(s * scar_rng_normal(r));
+        if (v >= lo && v <= hi)
+            return v;
+    }
+    return v < lo ? lo : v > hi ? hi : v;
 }
 
 static scar_status draw_params(scar_ctx *ctx, const scar_params *base, scar_rng *r,
                                scar_params **out)
 {
+    scar_param_info spread;
+    int srow = scar_params_find("s_pat");
+    if (srow < 0 || !scar_params_info(base, (size_t)srow, &spread))
+        return SCAR_RAISE(ctx, SCAR_EINTERNAL, "parameter s_pat is not in the table");
     scar_status st = scar_params_copy(ctx, base, out);
     if (st)
         return st;
@@ -358,7 +370,7 @@ static scar_status draw_params(scar_ctx *ctx, const scar_params *base, scar_rng 
                               varied[i].name);
         double v = info.value;
         if (isfinite(info.lo) && isfinite(info.hi))
-            v = triangular(r, info.lo, info.value, info.hi);
+            v = around_default(r, info.lo, info.value, info.hi, spread.value);
         if ((st = scar_params_set(ctx, *out, info.name, v, NULL, 0, 0)))
             return st;
     }
@@ -539,28 +551,35 @@ void scar_patient_face_baseline(const scar_arm_plan *plan, const scar_cohort_opt
     free(f);
 }
 
+scar_status scar_patient_draw(scar_ctx *ctx, const scar_arm_plan *plan, const scar_params *base,
+                              const scar_cohort_opts *o, size_t arm_row, int index, int *fitz,
+                              double *age_y, scar_params **out)
+{
+    scar_rng r;
+    scar_rng_init(&r, patient_key(o, arm_row, index), COHORT_STREAM_PATIENT);
+    *fitz = plan->fitz_lo + (int)floor(scar_rng_uniform(&r) * (plan->fitz_hi - plan->fitz_lo + 1));
+    double age = scar_rng_range(&r, AGE_LO, AGE_HI);
+    /* drawn all the same: the stream stays aligned */
+    *age_y = isfinite(plan->age_y) ? plan->age_y : age;
+    return o->vary_params ? draw_params(ctx, base, &r, out) : scar_params_copy(ctx, base, out);
+}
+
 scar_status scar_patient_simulate(scar_ctx *ctx, size_t arm_row, const scar_arm_plan *plan,
                                   const scar_params *base, const scar_cohort_opts *o, int index,
                                   double *out)
 {
     for (int k = 0; k < SCAR_PAT_NVAL; k++)
         out[k] = NAN;
-    uint64_t key = patient_key(o, arm_row, index);
-    scar_rng r;
-    scar_rng_init(&r, key, COHORT_STREAM_PATIENT);
-    int fitz = plan->fitz_lo + (int)floor(scar_rng_uniform(&r) * (plan->fitz_hi - plan->fitz_lo + 1));
-    double age = scar_rng_range(&r, AGE_LO, AGE_HI);
-    if (isfinite(plan->age_y))
-        age = plan->age_y; /* drawn all the same: the stream stays aligned */
-    out[SCAR_PAT_FITZ] = fitz;
-    out[SCAR_PAT_AGE] = age;
-
+    int fitz;
+    double age;
     scar_params *p = NULL;
     scar_heightmap *patch = NULL;
     scar_run_result *res = NULL;
-    scar_status st = o->vary_params ? draw_params(ctx, base, &r, &p) : scar_params_copy(ctx, base, &p);
+    scar_status st = scar_patient_draw(ctx, plan, base, o, arm_row, index, &fitz, &age, &p);
     if (st)
         goto done;
+    out[SCAR_PAT_FITZ] = fitz;
+    out[SCAR_PAT_AGE] = age;
     if ((st = scar_patient_patch(ctx, plan, o, arm_row, index, &patch)))
         goto done;
     scar_run_spec spec = {.surface = patch, .region = scar_region_find("cheek"),
@@ -631,7 +650,7 @@ scar_status scar_patient_simulate(scar_ctx *ctx, size_t arm_row, const scar_arm_
         st = SCAR_ENOMEM;
         goto done;
     }
-    patient_face(plan, key, f0);
+    patient_face(plan, patient_key(o, arm_row, index), f0);
     f1->n = 0;
     double vol0 = 0, vol1 = 0;
     for (int k = 0; k < f0->n; k++) {

@@ -124,6 +124,13 @@ scar_status scar_patient_simulate(scar_ctx *ctx, size_t arm_row, const scar_arm_
                                   const scar_params *base,
                                   const scar_cohort_opts *o, int index, double *out);
 
+/* Who patient `index` is, as scar_patient_simulate draws it: skin type, age
+ * and (with o->vary_params) the varied parameters around base's values
+ * (parameters.csv s_pat).  *out is a new set the caller destroys. */
+scar_status scar_patient_draw(scar_ctx *ctx, const scar_arm_plan *plan, const scar_params *base,
+                              const scar_cohort_opts *o, size_t arm_row, int index, int *fitz,
+                              double *age_y, scar_params **out);
+
 /* The treated patch of patient `index` (a synthetic skin with one scar of
  * each of the arm's types), as scar_patient_simulate makes it. */
 scar_status scar_patient_patch(scar_ctx *ctx, const scar_arm_plan *plan,

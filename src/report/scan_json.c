@@ -47,8 +47,10 @@ static json_t *grade_json(const scar_grade *g)
     json_t *o = json_object();
     json_object_set_new(o, "counts", counts);
     json_object_set_new(o, "goodman_baron",
-                        json_pack("{s:i, s:i}", "qualitative_grade", g->gb_qualitative,
-                                  "quantitative_score", g->gb_quantitative));
+                        json_pack("{s:i, s:i, s:o, s:o}", "qualitative_grade", g->gb_qualitative,
+                                  "quantitative_score", g->gb_quantitative, "visible_load",
+                                  scar_json_real(g->visible_load, 5), "unstretchable_load",
+                                  scar_json_real(g->unstretchable_load, 5)));
     json_object_set_new(o, "ecca", json_integer(g->ecca));
     json_object_set_new(o, "scarred_area_fraction", scar_json_real(g->scarred_area_fraction, 4));
     return o;

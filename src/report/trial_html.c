@@ -533,9 +533,15 @@ static void html_how_to_read(FILE *f, const scar_trial_result *r)
           "model.</li>\n",
           f);
     if (r->opts.vary_params) {
-        fputs("<li><b>The parameters varied between patients</b>, each drawn from a triangular "
-              "distribution over its range with the mode at its default:<ul>\n",
-              f);
+        scar_param_info spread;
+        int srow = scar_params_find("s_pat");
+        double sp =
+            srow >= 0 && scar_params_info(r->params, (size_t)srow, &spread) ? spread.value : NAN;
+        fprintf(f,
+                "<li><b>The parameters varied between patients</b>, each drawn log-normal "
+                "around its default (the default is the median; the sd of the logarithm is "
+                "<code>s_pat</code> = %.3g, a scarsim estimate), kept within its range:<ul>\n",
+                sp);
         for (size_t i = 0; i < scar_cohort_varied_count(); i++) {
             const scar_varied_param *q = scar_cohort_varied_at(i);
             scar_param_info info;

@@ -21,11 +21,17 @@
  * 5-20 cm^2, over 20 cm^2 score 6, 12, 18 (scales.md §2). */
 #define HYPER_BAND1_MM2 500.0
 #define HYPER_BAND2_MM2 2000.0
-/* Qualitative grade cut-offs: scarsim's estimates of "obvious at social
- * distances of 50 cm" (scales.md §1 gives no numbers). */
-#define QUAL4_C_COUNT 5
-#define QUAL4_C_AREA_FRACTION 0.02
-#define QUAL3_B_COUNT 5
+/* Qualitative grade: scarring is "obvious at social distances of 50 cm"
+ * (grade 3) when its disease load, the scars' area weighted by depth over
+ * the field, reaches SCAR_GB_OBVIOUS_LOAD, and "not flattened by
+ * stretching" (grade 4) when the punched-out (category C) scars alone
+ * reach it (scales.md §1 gives no numbers; scarsim's estimates,
+ * docs/grading.md).  A scar counts
+ * with its whole area from FULL_SHADOW_MM deep (Jacob's deep boxcar) and
+ * with the share depth / FULL_SHADOW_MM of it when shallower.  The cut-off
+ * is the load of five mid-size deep boxcars (2.75 mm across) on a 150 cm^2
+ * face, the count at which the previous count rule made a face grade 4. */
+#define FULL_SHADOW_MM SCAR_BOXCAR_DEEP_MM
 
 static int gb_points(scar_gb_lesion l)
 {
@@ -50,12 +56,6 @@ static bool gb_is_c(scar_gb_lesion l)
 {
     return l == SCAR_GB_PUNCHED_DEEP_NORMAL || l == SCAR_GB_PUNCHED_DEEP_ABNORMAL ||
            l == SCAR_GB_LINEAR_TROUGH || l == SCAR_GB_BROAD_DEEP;
-}
-
-static bool gb_is_b(scar_gb_lesion l)
-{
-    return l == SCAR_GB_MODERATE_ATROPHIC || l == SCAR_GB_PUNCHED_SHALLOW ||
-           l == SCAR_GB_BROAD_SHALLOW;
 }
 
 /* Count multiplier of the quantitative scale: x1 for 1-10 lesions, x2 for
@@ -96,7 +96,7 @@ void scar_grade_scars(const scar_scar *scars, size_t n, double field_area_mm2,
                       scar_grade *out)
 {
     memset(out, 0, sizeof *out);
-    double scar_area = 0, c_area = 0, hyper_area = 0;
+    double scar_area = 0, load = 0, c_load = 0, hyper_area = 0;
     for (size_t k = 0; k < n; k++) {
         const scar_scar *s = &scars[k];
         scar_gb_lesion l = scar_gb_lesion_of(s);
@@ -108,20 +108,19 @@ void scar_grade_scars(const scar_scar *scars, size_t n, double field_area_mm2,
         out->gb_lesions[l]++;
         double a = s->area_mm2 > 0 ? s->area_mm2 : 0;
         scar_area += a;
+        double d = s->depth_mm > 0 ? s->depth_mm : 0;
+        double seen = a * (d < FULL_SHADOW_MM ? d / FULL_SHADOW_MM : 1.0);
+        load += seen;
         if (gb_is_c(l))
-            c_area += a;
+            c_load += seen;
         if (l == SCAR_GB_HYPERTROPHIC)
             hyper_area += a;
     }
 
-    int score = 0, n_b = 0, n_c = 0, n_any = 0;
+    int score = 0, n_any = 0;
     for (int l = 0; l < SCAR_GB_COUNT; l++) {
         int m = out->gb_lesions[l];
         n_any += m;
-        if (gb_is_b((scar_gb_lesion)l))
-            n_b += m;
-        if (gb_is_c((scar_gb_lesion)l))
-            n_c += m;
         if (l != SCAR_GB_HYPERTROPHIC)
             score += gb_points((scar_gb_lesion)l) * gb_multiplier(m);
     }
@@ -129,11 +128,11 @@ void scar_grade_scars(const scar_scar *scars, size_t n, double field_area_mm2,
         score += hyper_area < HYPER_BAND1_MM2 ? 6 : hyper_area <= HYPER_BAND2_MM2 ? 12 : 18;
     out->gb_quantitative = score < 0 ? 0 : score > 84 ? 84 : score;
 
-    double c_fraction = field_area_mm2 > 0 ? c_area / field_area_mm2 : 0;
-    if (n_c >= QUAL4_C_COUNT || c_fraction >= QUAL4_C_AREA_FRACTION ||
-        hyper_area >= HYPER_BAND1_MM2)
+    out->visible_load = field_area_mm2 > 0 ? load / field_area_mm2 : 0;
+    out->unstretchable_load = field_area_mm2 > 0 ? c_load / field_area_mm2 : 0;
+    if (out->unstretchable_load >= SCAR_GB_OBVIOUS_LOAD || hyper_area >= HYPER_BAND1_MM2)
         out->gb_qualitative = 4;
-    else if (n_c > 0 || n_b >= QUAL3_B_COUNT)
+    else if (out->visible_load >= SCAR_GB_OBVIOUS_LOAD)
         out->gb_qualitative = 3;
     else if (n_any > 0)
         out->gb_qualitative = 2;

@@ -1,9 +1,10 @@
 #!/usr/bin/env python3
 """Compares a scan result with a stored one.
 
-Tolerance: counts, types and grades must be equal; positions within 0.02 mm;
-widths, depths, areas and volumes within 2% (+ 0.005 in the field's unit);
-ISO 25178 parameters within 2%.  Floating-point results may differ in the
+Tolerance: counts, types and grades must be equal, the qualitative grade's
+disease loads within 2%; positions within 0.02 mm; widths, depths, areas and
+volumes within 2% (+ 0.005 in the field's unit); ISO 25178 parameters within
+2%.  Floating-point results may differ in the
 last digits between compilers and instruction sets, never by more.
 """
 import json
@@ -19,8 +20,13 @@ def main():
     errs = []
     if exp["counts"] != got["counts"]:
         errs.append(f"counts {got['counts']} != {exp['counts']}")
-    if exp["goodman_baron"] != got["goodman_baron"]:
-        errs.append(f"goodman_baron {got['goodman_baron']} != {exp['goodman_baron']}")
+    eg, gg = exp["goodman_baron"], got["goodman_baron"]
+    for k in ("qualitative_grade", "quantitative_score"):
+        if eg[k] != gg.get(k):
+            errs.append(f"goodman_baron {k} {gg.get(k)} != {eg[k]}")
+    for k in ("visible_load", "unstretchable_load"):
+        if not close(eg[k], gg.get(k, float("nan")), 0.02, 1e-5):
+            errs.append(f"goodman_baron {k} {gg.get(k)} != {eg[k]}")
     if exp["ecca"] != got["ecca"]:
         errs.append(f"ecca {got['ecca']} != {exp['ecca']}")
     if len(exp["scars"]) != len(got["scars"]):
