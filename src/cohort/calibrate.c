@@ -53,7 +53,8 @@ static const struct {
     const char *source;
 } histology[] = {
     {"Lotfi2013", SCAR_CAL_COLLAGEN, 53.2,
-     "Lotfi 2013, Masson trichrome papillary collagen +53.2% (validation-targets.md C2)"},
+     "Lotfi 2013, Masson trichrome papillary collagen +53.2% in treated atrophic scars "
+     "(validation-targets.md C2)"},
     {"Lotfi2013", SCAR_CAL_EPIDERMIS, 50.0,
      "Lotfi 2013, H&E epidermal thickness +50% (validation-targets.md C2)"},
 };
@@ -310,7 +311,10 @@ static scar_status simulate_targets(scar_ctx *ctx, const scar_trial_table *table
         const scar_arm_summary *s = &r->sums[t[i].arm];
         const double *rows = r->patients + t[i].arm * (size_t)co->patients * SCAR_PAT_NVAL;
         double h = 0;
-        int col = t[i].kind == SCAR_CAL_COLLAGEN ? SCAR_PAT_COLLAGEN_PCT : SCAR_PAT_EPIDERMIS_PCT;
+        /* Lotfi's biopsies are of treated acne scars: collagen in the scars'
+         * columns against their own initial content */
+        int col =
+            t[i].kind == SCAR_CAL_COLLAGEN ? SCAR_PAT_SCAR_COLLAGEN_PCT : SCAR_PAT_EPIDERMIS_PCT;
         switch (t[i].kind) {
         case SCAR_CAL_IMPROVEMENT:
             y[i] = s->improvement_pct;

@@ -683,6 +683,7 @@ scar_status scar_patient_simulate(scar_ctx *ctx, size_t arm_row, const scar_arm_
     out[SCAR_PAT_VOL1] = vol1;
     out[SCAR_PAT_PATCH_IMPROVEMENT] = res->final.improvement_pct;
     out[SCAR_PAT_COLLAGEN_PCT] = res->collagen_change_pct;
+    out[SCAR_PAT_SCAR_COLLAGEN_PCT] = res->scar_collagen_change_pct;
     out[SCAR_PAT_ELASTIN_PCT] = res->elastin_change_pct;
     out[SCAR_PAT_EPIDERMIS_PCT] = res->epidermis_change_pct;
     out[SCAR_PAT_ERYTHEMA_DAYS] = res->final.erythema_days;

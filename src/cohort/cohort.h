@@ -95,6 +95,7 @@ enum {
     SCAR_PAT_EPIDERMIS_PCT,           /* epidermal thickness change, % */
     SCAR_PAT_ERYTHEMA_DAYS,           /* after the last session */
     SCAR_PAT_SECONDS,                 /* wall time of the simulation */
+    SCAR_PAT_SCAR_COLLAGEN_PCT,       /* papillary collagen change in the scars, % */
     SCAR_PAT_NVAL
 };
 

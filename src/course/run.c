@@ -441,6 +441,14 @@ scar_status scar_run_course(scar_ctx *ctx, const scar_run_spec *spec, scar_run_r
     r->collagen_change_pct =
         100.0 * (coll / (m.baseline[SCAR_F_RHO1] + m.baseline[SCAR_F_RHO3]) - 1.0);
     r->elastin_change_pct = 100.0 * (m.mean[SCAR_F_E] / m.baseline[SCAR_F_E] - 1.0);
+    scar_layer_means ms;
+    double sb = 0.0;
+    if (scar_heal_layer_means(h, t->h_e0, t->h_e0 + t->p->z_pap, +1, &ms) == SCAR_OK)
+        sb = ms.baseline[SCAR_F_RHO1] + ms.baseline[SCAR_F_RHO3];
+    r->scar_collagen_change_pct =
+        sb > 0 ? 100.0 * ((ms.mean[SCAR_F_RHO1] + ms.mean[SCAR_F_RHO3] + ms.mean[SCAR_F_RHOD]) / sb -
+                          1.0)
+               : NAN;
     r->epidermis_change_pct = r->nts ? r->ts[r->nts - 1].epidermis_pct : 0.0;
     r->stats = *scar_heal_stats(h);
     r->seconds = scar_now_s() - S.t0;

@@ -84,6 +84,10 @@ typedef struct scar_run_result {
     scar_ts_row *ts;
     size_t nts, cap_ts;
     double collagen_change_pct, epidermis_change_pct, elastin_change_pct;
+    /* Papillary collagen in the scars' own columns against their initial
+     * (scar-floor) content, %: what a biopsy of a treated scar measures
+     * (Lotfi 2013, validation-targets.md C2).  NaN without scars. */
+    double scar_collagen_change_pct;
     scar_heightmap *surface_before; /* on the grid, at t = 0 */
     scar_heightmap *surface_after;  /* at the end */
     /* per session k (0-based): the surface just before its injury and when

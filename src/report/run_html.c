@@ -68,8 +68,10 @@ static void outcomes(FILE *f, const scar_run_result *r)
             b->gb_quantitative, e->gb_quantitative);
     fprintf(f, "<div class=card>atrophic scars found<b>%zu &rarr; %zu</b>by the scan</div>\n",
             b->nscars, e->nscars);
-    fprintf(f, "<div class=card>papillary collagen<b>%+.1f%%</b>epidermis %+.1f%%</div>\n",
-            r->collagen_change_pct, r->epidermis_change_pct);
+    fprintf(f, "<div class=card>papillary collagen<b>%+.1f%%</b>", r->collagen_change_pct);
+    if (isfinite(r->scar_collagen_change_pct))
+        fprintf(f, "in the scars %+.1f%%, ", r->scar_collagen_change_pct);
+    fprintf(f, "epidermis %+.1f%%</div>\n", r->epidermis_change_pct);
     fputs("</div>\n<p>Scars are measured by scarsim's own scan on the simulated skin surface, "
           "as on a 3-D image of a real skin: the improvement is the fall of the atrophic scars' "
           "volume below the surrounding skin, so a uniform rise of the whole patch counts for "

@@ -45,6 +45,8 @@ json_t *scar_run_summary_json(scar_ctx *ctx, const scar_run_result *r, const sca
     json_object_set_new(root, "sessions", arr);
     json_object_set_new(root, "final", outcome_json(&r->final));
     json_object_set_new(root, "collagen_change_pct", scar_json_real(r->collagen_change_pct, 4));
+    json_object_set_new(root, "scar_collagen_change_pct",
+                        scar_json_real(r->scar_collagen_change_pct, 4));
     json_object_set_new(root, "epidermis_change_pct", scar_json_real(r->epidermis_change_pct, 4));
     json_object_set_new(root, "elastin_change_pct", scar_json_real(r->elastin_change_pct, 4));
     for (size_t i = 0; i < r->nscars; i++) {

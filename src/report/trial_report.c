@@ -155,6 +155,7 @@ static void pat_column(int k, char *buf, size_t n)
         [SCAR_PAT_EPIDERMIS_PCT] = "epidermis_change_pct",
         [SCAR_PAT_ERYTHEMA_DAYS] = "erythema_days",
         [SCAR_PAT_SECONDS] = "seconds",
+        [SCAR_PAT_SCAR_COLLAGEN_PCT] = "scar_collagen_change_pct",
     };
     if (k >= SCAR_PAT_DEPTH_RESP && k < SCAR_PAT_DEPTH_RESP + SCAR_TYPE_COUNT)
         snprintf(buf, n, "depth_fall_fraction_%s",
