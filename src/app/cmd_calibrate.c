@@ -14,7 +14,8 @@
 static void help(FILE *out)
 {
     fputs("Usage: scarsim calibrate ARMS.csv --out DIR [--patients N] [--design K]\n"
-          "                         [--refine R] [--dx-um D] [--study ID[,ID...]] [--json]\n"
+          "                         [--refine R] [--dx-um D] [--study ID[,ID...]]\n"
+          "                         [--vary-params] [--json]\n"
           "\n"
           "Fits the calibration knobs of the healing model (a_rho, a_M, kappa_t, a_fill,\n"
           "phi_rho, ell_s) to the published arms of ARMS.csv (the schema of\n"
@@ -38,6 +39,9 @@ static void help(FILE *out)
           "  --design K       design points per round, the defaults included (default 19)\n"
           "  --refine R       refining rounds, 0-5 (default 1)\n"
           "  --dx-um D        voxel edge of the patch simulations in um (default 150)\n"
+          "  --vary-params    vary the uncertain parameters between the virtual patients, as\n"
+          "                   scarsim trial does: fit the cohort's mean, not the typical\n"
+          "                   patient (default: the typical patient)\n"
           "  --study IDS      only the arms of these study_ids (comma-separated)\n"
           "\n"
           "Cost: (R + 1) K + 1 virtual trials of the training arms; the full evidence table at the\n"
@@ -70,6 +74,8 @@ int cmd_calibrate(scar_ctx *ctx, int argc, char **argv)
         } else if (strcmp(a, "--refine") == 0) {
             if (cli_int_option("calibrate", argc, argv, &i, 0, 5, &o.refine))
                 return 2;
+        } else if (strcmp(a, "--vary-params") == 0) {
+            o.vary_params = true;
         } else if (cli_cohort_arg(&k, "calibrate", argc, argv, &i) < 0) {
             return 2;
         }

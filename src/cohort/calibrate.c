@@ -481,7 +481,9 @@ scar_status scar_calibrate(scar_ctx *ctx, const scar_trial_table *table, const s
     co.patients = o->patients;
     co.dx_um = o->dx_um;
     co.seed = o->seed;
-    co.vary_params = false; /* the fit is of the typical patient's parameters */
+    /* the fit is of the typical patient's parameters unless asked to fit
+     * the varied cohort; either way every point sees the same patients */
+    co.vary_params = o->vary_params;
 
     /* Round 0 spans the searched box; each refining round a box of half the
      * previous width around the best point simulated so far (the

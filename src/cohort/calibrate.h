@@ -53,6 +53,10 @@ typedef struct scar_cal_opts {
     int refine;    /* refining rounds around the best point simulated */
     double dx_um;
     uint64_t seed;
+    /* vary the parameters between the virtual patients as the trial replay
+     * does (s_pat): the fit is then of the cohort's mean, not of the typical
+     * patient (docs/calibration.md) */
+    bool vary_params;
 } scar_cal_opts;
 
 void scar_cal_opts_default(scar_cal_opts *o);

@@ -54,6 +54,7 @@ json_t *scar_cal_to_json(scar_ctx *ctx, const scar_cal_result *r)
     json_object_set_new(o, "refining_rounds", json_integer(r->opts.refine));
     json_object_set_new(o, "points_simulated", json_integer((json_int_t)r->nd));
     json_object_set_new(o, "dx_um", scar_json_real(r->opts.dx_um, 6));
+    json_object_set_new(o, "vary_params", json_boolean(r->opts.vary_params));
     json_object_set_new(o, "seed", json_integer((json_int_t)r->opts.seed));
     json_object_set_new(o, "emulator_terms", json_integer(r->terms));
     json_object_set_new(o, "ranks", json_integer(r->ranks));

@@ -359,6 +359,22 @@ else
   bad "calibrate ran: $(cat "$T/err")"
 fi
 
+# --vary-params fits the varied cohort: the same first point (the defaults)
+# on patients whose parameters are drawn around them gives other numbers.
+if [ -s "$T/cal.json" ] && "$S" calibrate "$T/arms.csv" --out "$T/calv" --patients 1 --design 3 \
+     --refine 0 --dx-um 150 --vary-params --json >"$T/calv.json" 2>"$T/err"; then
+  /usr/bin/python3 - "$T/cal.json" "$T/calv.json" <<'PY' && ok "calibrate --vary-params: the cohort varied" \
+    || bad "calibrate --vary-params: the cohort varied"
+import json, sys
+a, b = (json.load(open(p)) for p in sys.argv[1:3])
+assert a["options"]["vary_params"] is False and b["options"]["vary_params"] is True
+assert a["design"][0]["parameters"] == b["design"][0]["parameters"]
+assert a["design"][0]["targets"] != b["design"][0]["targets"], b["design"][0]["targets"]
+PY
+else
+  bad "calibrate --vary-params ran: $(cat "$T/err")"
+fi
+
 # -- plan --------------------------------------------------------------------
 expect_fail "plan: no patient file" 2 "expected a patient file" "$S" plan --out "$T/pl"
 expect_fail "plan: no output folder" 2 "expected --out DIR" "$S" plan "$here/../../examples/patients/sarah.json"
