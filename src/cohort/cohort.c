@@ -355,9 +355,8 @@ static double around_default(scar_rng *r, double lo, double m, double hi, double
 static scar_status draw_params(scar_ctx *ctx, const scar_params *base, scar_rng *r,
                                scar_params **out)
 {
-    scar_param_info spread;
-    int srow = scar_params_find("s_pat");
-    if (srow < 0 || !scar_params_info(base, (size_t)srow, &spread))
+    double spread;
+    if (!scar_params_get(base, "s_pat", &spread))
         return SCAR_RAISE(ctx, SCAR_EINTERNAL, "parameter s_pat is not in the table");
     scar_status st = scar_params_copy(ctx, base, out);
     if (st)
@@ -370,7 +369,7 @@ static scar_status draw_params(scar_ctx *ctx, const scar_params *base, scar_rng 
                               varied[i].name);
         double v = info.value;
         if (isfinite(info.lo) && isfinite(info.hi))
-            v = around_default(r, info.lo, info.value, info.hi, spread.value);
+            v = around_default(r, info.lo, info.value, info.hi, spread);
         if ((st = scar_params_set(ctx, *out, info.name, v, NULL, 0, 0)))
             return st;
     }

@@ -351,6 +351,15 @@ static scar_status follow_scars(scar_ctx *ctx, scar_run_result *r, const run_sta
     return SCAR_OK;
 }
 
+/* Papillary collagen (I, III and the disrupted pool) against the untreated
+ * baseline of the same voxels, %; NaN over no voxels. */
+static double collagen_change_pct(const scar_layer_means *m)
+{
+    double base = m->baseline[SCAR_F_RHO1] + m->baseline[SCAR_F_RHO3];
+    double now = m->mean[SCAR_F_RHO1] + m->mean[SCAR_F_RHO3] + m->mean[SCAR_F_RHOD];
+    return base > 0.0 ? 100.0 * (now / base - 1.0) : NAN;
+}
+
 scar_status scar_run_course(scar_ctx *ctx, const scar_run_spec *spec, scar_run_result **out)
 {
     *out = NULL;
@@ -437,18 +446,13 @@ scar_status scar_run_course(scar_ctx *ctx, const scar_run_spec *spec, scar_run_r
         goto done;
     scar_layer_means m;
     scar_heal_layer_means(h, t->h_e0, t->h_e0 + t->p->z_pap, 0, &m);
-    double coll = m.mean[SCAR_F_RHO1] + m.mean[SCAR_F_RHO3] + m.mean[SCAR_F_RHOD];
-    r->collagen_change_pct =
-        100.0 * (coll / (m.baseline[SCAR_F_RHO1] + m.baseline[SCAR_F_RHO3]) - 1.0);
+    r->collagen_change_pct = collagen_change_pct(&m);
     r->elastin_change_pct = 100.0 * (m.mean[SCAR_F_E] / m.baseline[SCAR_F_E] - 1.0);
     scar_layer_means ms;
-    double sb = 0.0;
-    if (scar_heal_layer_means(h, t->h_e0, t->h_e0 + t->p->z_pap, +1, &ms) == SCAR_OK)
-        sb = ms.baseline[SCAR_F_RHO1] + ms.baseline[SCAR_F_RHO3];
     r->scar_collagen_change_pct =
-        sb > 0 ? 100.0 * ((ms.mean[SCAR_F_RHO1] + ms.mean[SCAR_F_RHO3] + ms.mean[SCAR_F_RHOD]) / sb -
-                          1.0)
-               : NAN;
+        scar_heal_layer_means(h, t->h_e0, t->h_e0 + t->p->z_pap, +1, &ms) == SCAR_OK
+            ? collagen_change_pct(&ms)
+            : NAN;
     r->epidermis_change_pct = r->nts ? r->ts[r->nts - 1].epidermis_pct : 0.0;
     r->stats = *scar_heal_stats(h);
     r->seconds = scar_now_s() - S.t0;

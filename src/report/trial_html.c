@@ -534,10 +534,8 @@ static void html_how_to_read(FILE *f, const scar_trial_result *r)
           "model.</li>\n",
           f);
     if (r->opts.vary_params) {
-        scar_param_info spread;
-        int srow = scar_params_find("s_pat");
-        double sp =
-            srow >= 0 && scar_params_info(r->params, (size_t)srow, &spread) ? spread.value : NAN;
+        double sp = NAN;
+        scar_params_get(r->params, "s_pat", &sp);
         fprintf(f,
                 "<li><b>The parameters varied between patients</b>, each drawn log-normal "
                 "around its default (the default is the median; the sd of the logarithm is "

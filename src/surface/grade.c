@@ -26,9 +26,9 @@
  * the field, reaches SCAR_GB_OBVIOUS_LOAD, and "not flattened by
  * stretching" (grade 4) when the punched-out (category C) scars alone
  * reach it (scales.md §1 gives no numbers; scarsim's estimates,
- * docs/grading.md).  A scar counts
- * with its whole area from FULL_SHADOW_MM deep (Jacob's deep boxcar) and
- * with the share depth / FULL_SHADOW_MM of it when shallower.  The cut-off
+ * docs/grading.md).  A scar counts with its whole area from FULL_SHADOW_MM
+ * deep (Jacob's deep boxcar) and with the share depth / FULL_SHADOW_MM of
+ * it when shallower.  The cut-off
  * is the load of five mid-size deep boxcars (2.75 mm across) on a 150 cm^2
  * face, the count at which the previous count rule made a face grade 4. */
 #define FULL_SHADOW_MM SCAR_BOXCAR_DEEP_MM
