@@ -255,6 +255,51 @@ static void floor_lacks_no_more_than_its_depth(void **state)
     scar_ctx_destroy(&ctx);
 }
 
+/* MODEL.md §5.3: a peel injures every column to z_peel below its own
+ * surface and takes the epidermis; right after needling it reaches kappa_p
+ * deeper where a pore opens the column, and nowhere else. */
+static void peel_deeper_only_in_pores(void **state)
+{
+    (void)state;
+    scar_ctx *ctx = scar_ctx_create();
+    skin s;
+    skin_make(ctx, &s, 5.0, 0.05);
+    scar_tissue *t = scar_heal_tissue(s.h);
+    const scar_grid *g = &t->g;
+    size_t plane = g->nx * g->ny;
+    double *pores = calloc(g->n, sizeof *pores);
+    assert_non_null(pores);
+    /* one open pore at the corner column (outside the central boxcar) */
+    size_t open = 0, shut = 5 * g->nx + 5;
+    pores[(size_t)t->col_top[open] * plane + open] = 1.0;
+    double z = 0.1, kappa = 0.15;
+    scar_heal_apply_peel(s.h, z, kappa, pores);
+    /* damage of the voxel at a depth below the column's surface; the
+     * surface need not lie on a voxel face, so the depths checked keep a
+     * voxel (50 um) from z and z + kappa */
+    double *D = t->f[SCAR_F_D];
+#define DAMAGE_AT(col, depth)                                                                 \
+    D[(size_t)floor((tissue_surface_z(t, col) + (depth) - g->z0_mm) / g->h_mm) * plane + (col)]
+    assert_true(DAMAGE_AT(open, 0.025) >= 0.99 && DAMAGE_AT(shut, 0.025) >= 0.99);
+    assert_true(DAMAGE_AT(open, 0.175) >= 0.99); /* inside z + kappa */
+    assert_true(DAMAGE_AT(shut, 0.175) == 0.0);  /* below z, no pore */
+    assert_true(DAMAGE_AT(open, 0.325) == 0.0);  /* below z + kappa */
+    /* the epidermis (h_e0 below z) is gone everywhere */
+    assert_true(t->h_e0 + t->dh_e[open] == 0.0 && t->h_e0 + t->dh_e[shut] == 0.0);
+    /* without pores (a session that opened none) no column reaches deeper */
+    skin_free(&s);
+    skin_make(ctx, &s, 5.0, 0.05);
+    t = scar_heal_tissue(s.h);
+    D = t->f[SCAR_F_D];
+    scar_heal_apply_peel(s.h, z, kappa, NULL);
+    assert_true(DAMAGE_AT(open, 0.025) >= 0.99);
+    assert_true(DAMAGE_AT(open, 0.175) == 0.0);
+#undef DAMAGE_AT
+    free(pores);
+    skin_free(&s);
+    scar_ctx_destroy(&ctx);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -264,6 +309,7 @@ int main(void)
         cmocka_unit_test(threads_identical),
         cmocka_unit_test(course_collagen_up_elastin_down),
         cmocka_unit_test(floor_lacks_no_more_than_its_depth),
+        cmocka_unit_test(peel_deeper_only_in_pores),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

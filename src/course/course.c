@@ -300,11 +300,11 @@ scar_status scar_course_session(scar_ctx *ctx, scar_heal *h, const scar_protocol
         st = pore_source(ctx, h, pr, chi, &nominal, SCAR_F_S, p->s_app, day);
     if (!st && pr->adjunct[SCAR_ADJ_PRP_INTRADERMAL])
         st = prp_bolus(ctx, h, day);
-    /* a peel right after needling reaches deeper through the open pores
-     * (§5.3, kappa_p: a safety flag, not data) */
+    /* a peel right after needling reaches deeper through the session's open
+     * pores, and only there (§5.3, kappa_p: a safety flag, not data) */
     if (!st && (pr->adjunct[SCAR_ADJ_PEEL_GLYCOLIC] || pr->adjunct[SCAR_ADJ_PEEL_TCA])) {
         double z = pr->adjunct[SCAR_ADJ_PEEL_TCA] ? p->z_peel_med : p->z_peel_sup;
-        scar_heal_apply_peel(h, z + p->kappa_p);
+        scar_heal_apply_peel(h, z, p->kappa_p, pores ? chi : NULL);
     }
     free(chi);
     return st;

@@ -72,8 +72,12 @@ void scar_heal_release_tether(scar_heal *h, const double *deep);
 /* Subcision: every tether cut at once. */
 void scar_heal_subcision(scar_heal *h);
 void scar_heal_add_injury_time(scar_heal *h, double seconds);
-/* A chemical peel of depth z_peel below the local surface (§5.3). */
-void scar_heal_apply_peel(scar_heal *h, double z_peel_mm);
+/* A chemical peel of depth z_peel below the local surface (§5.3), deeper by
+ * kappa_p times the openness of a pore where one opens a column's top voxel:
+ * pores is the session's open-track fraction per voxel (chi summed over the
+ * tracks), or NULL after a session that opened none. */
+void scar_heal_apply_peel(scar_heal *h, double z_peel_mm, double kappa_p_mm,
+                          const double *pores);
 /* A thermal lesion on the tissue (RF microneedling §5.4, fractional laser
  * §5.5), the hand-off from the thermal sub-model.  Each list holds voxels
  * with a fraction averaged over the voxel's volume (device/thermal.h,

@@ -52,19 +52,27 @@ void scar_heal_apply_track(scar_heal *h, const scar_voxels *track, bool bleeds)
     }
 }
 
-void scar_heal_apply_peel(scar_heal *h, double z_peel)
+void scar_heal_apply_peel(scar_heal *h, double z_peel, double kappa_p, const double *pores)
 {
     scar_tissue *t = h->t;
     const scar_params *p = t->p;
     const scar_grid *g = &t->g;
     size_t plane = g->nx * g->ny;
-    bool bleeds = z_peel >= t->h_e0 + p->z_pap;
     for (size_t col = 0; col < plane; col++) {
         double zs = tissue_surface_z(t, col);
+        /* z_peel,local = z_peel + kappa_p P_k (MODEL.md §5.3): the peel
+         * reaches deeper only where a pore of this session opens the
+         * surface, by the open share of the column's top voxel */
+        double zl = z_peel;
+        if (pores && t->col_top[col] >= 0 && (size_t)t->col_top[col] < g->nz)
+            zl += kappa_p * clamp01(pores[(size_t)t->col_top[col] * plane + col]);
+        /* reaching the papillary plexus bleeds (z_peel_med is set to
+         * h_e0 + z_pap: the 1e-9 mm keeps that case on the bleeding side) */
+        bool bleeds = zl >= t->h_e0 + p->z_pap - 1e-9;
         for (size_t k = (size_t)t->col_top[col]; k < g->nz; k++) {
             /* the fraction of the voxel above the peel front */
             double ztop = g->z0_mm + (double)k * g->h_mm - zs;
-            double frac = clamp01((z_peel - ztop) / g->h_mm);
+            double frac = clamp01((zl - ztop) / g->h_mm);
             if (frac <= 0.0)
                 break;
             size_t v = k * plane + col;
@@ -73,7 +81,7 @@ void scar_heal_apply_peel(scar_heal *h, double z_peel)
             if (bleeds)
                 t->f[SCAR_F_C][v] += p->c_clot * frac;
         }
-        double he = t->h_e0 + t->dh_e[col] - z_peel;
+        double he = t->h_e0 + t->dh_e[col] - zl;
         t->dh_e[col] = (he > 0.0 ? he : 0.0) - t->h_e0;
     }
 }
