@@ -42,7 +42,9 @@ typedef struct skin {
     scar_heal *h;
 } skin;
 
-static void skin_make(scar_ctx *ctx, skin *s, double size_mm, double h_mm)
+/* One boxcar on a size_mm cheek patch at h_mm voxels, with f_regrow set
+ * (docs/engine.md, "Regrowing the missing dermis"). */
+static void skin_make_regrow(scar_ctx *ctx, skin *s, double size_mm, double h_mm, double f_regrow)
 {
     memset(s, 0, sizeof *s);
     scar_synth_spec spec;
@@ -60,12 +62,18 @@ static void skin_make(scar_ctx *ctx, skin *s, double size_mm, double h_mm)
     scar_scan_opts_default(&so);
     assert_int_equal(scar_scan(ctx, s->hm, &so, &s->scan), SCAR_OK);
     assert_int_equal(scar_params_create(ctx, &s->p), SCAR_OK);
+    assert_int_equal(scar_params_set(ctx, s->p, "f_regrow", f_regrow, NULL, 0, 0), SCAR_OK);
     scar_tissue_spec ts = {.surface = s->scan->levelled, .labels = s->scan->labels,
                            .scars = s->scan->scars.v, .nscars = s->scan->scars.n,
                            .region = scar_region_find("cheek"), .h_mm = h_mm,
                            .fitzpatrick = 3, .age_y = 28};
     assert_int_equal(scar_tissue_create(ctx, &ts, s->p, &s->t), SCAR_OK);
     assert_int_equal(scar_heal_create(ctx, s->t, &s->h), SCAR_OK);
+}
+
+static void skin_make(scar_ctx *ctx, skin *s, double size_mm, double h_mm)
+{
+    skin_make_regrow(ctx, s, size_mm, h_mm, 0.0);
 }
 
 static void skin_free(skin *s)
@@ -269,7 +277,7 @@ static void peel_deeper_only_in_pores(void **state)
     size_t plane = g->nx * g->ny;
     double *pores = calloc(g->n, sizeof *pores);
     assert_non_null(pores);
-    /* one open pore at the corner column (outside the central boxcar) */
+    /* one open pore, at the first column */
     size_t open = 0, shut = 5 * g->nx + 5;
     pores[(size_t)t->col_top[open] * plane + open] = 1.0;
     double z = 0.1, kappa = 0.15;
@@ -300,6 +308,51 @@ static void peel_deeper_only_in_pores(void **state)
     scar_ctx_destroy(&ctx);
 }
 
+/* docs/engine.md, "Regrowing the missing dermis": f_regrow 0 leaves every
+ * floor's goal at normal density; f_regrow 1 sets goals below it, and the
+ * matrix a floor would gain going from its weight to its goal is never more
+ * than its column is missing (the floor stops at the skin's level).  Fails
+ * when the goal is not capped by the missing thickness, or when f_regrow is
+ * ignored (no goal below 0).  tests/test_course.c checks that the boxcars
+ * then rise further. */
+static void regrowth_stops_at_the_skin(void **state)
+{
+    (void)state;
+    scar_ctx *ctx = scar_ctx_create();
+    const double regrow[2] = {0.0, 1.0};
+    for (int i = 0; i < 2; i++) {
+        skin s;
+        skin_make_regrow(ctx, &s, 5.0, 0.05, regrow[i]);
+        const scar_tissue *t = s.t;
+        const scar_grid *g = &t->g;
+        size_t plane = g->nx * g->ny, goals = 0;
+        double slack = (1.0 - s.p->phi_rho) * g->h_mm;
+        for (size_t col = 0; col < plane; col++) {
+            if (t->floor_w[col] <= 0.0)
+                continue;
+            assert_true(t->floor_goal[col] <= 0.0);
+            goals += t->floor_goal[col] < 0.0;
+            double dermis = 0.0;
+            for (size_t k = 0; k < g->nz; k++)
+                dermis += t->layer[k * plane + col] == SCAR_LAYER_DERMIS ? g->h_mm : 0.0;
+            double gain = (t->floor_w[col] - t->floor_goal[col]) * (1.0 - s.p->phi_rho) * dermis;
+            double depth = t->H0[col] < 0.0 ? -t->H0[col] : 0.0;
+            double missing = (1.0 - t->tau_t0[col]) * depth;
+            if (gain > missing + slack)
+                fail_msg("f_regrow %g, column %zu: regrowable %.4f mm > missing %.4f mm",
+                         regrow[i], col, gain, missing);
+        }
+        print_message("f_regrow %g: %zu floor columns with a goal below normal density\n",
+                      regrow[i], goals);
+        if (regrow[i] == 0.0)
+            assert_int_equal(goals, 0);
+        else
+            assert_true(goals > 0);
+        skin_free(&s);
+    }
+    scar_ctx_destroy(&ctx);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -310,6 +363,7 @@ int main(void)
         cmocka_unit_test(course_collagen_up_elastin_down),
         cmocka_unit_test(floor_lacks_no_more_than_its_depth),
         cmocka_unit_test(peel_deeper_only_in_pores),
+        cmocka_unit_test(regrowth_stops_at_the_skin),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -18,9 +18,14 @@ static void kill_cells(scar_tissue *t, size_t v, double keep)
         return;
     double nb = scar_tissue_n_base(t, v);
     t->f[SCAR_F_N][v] = (nb + t->f[SCAR_F_N][v]) * keep - nb;
-    /* the killed share of a floor's cells is refilled from normal dermis */
-    if (t->floor_now && t->floor_now[v] > 0.0f)
-        t->floor_now[v] *= (float)(1.0 - t->p->f_repop * (1.0 - keep));
+    /* the killed share of a floor's cells is refilled from normal dermis:
+     * the set point moves that share of the way to the floor's goal (0,
+     * normal density, unless f_regrow regrows missing thickness) */
+    if (t->floor_now && tissue_floor_w(t, v) > 0.0) {
+        float goal = (float)t->floor_goal[v % (t->g.nx * t->g.ny)];
+        t->floor_now[v] = goal + (t->floor_now[v] - goal) *
+                                     (float)(1.0 - t->p->f_repop * (1.0 - keep));
+    }
     if (t->f[SCAR_F_MYO])
         t->f[SCAR_F_MYO][v] *= keep;
 }

@@ -49,7 +49,8 @@ typedef struct react_base react_base;
 static react_base base_of(const scar_params *p, double w)
 {
     react_base b;
-    b.nb = tissue_n_base_w(p, w);
+    /* a goal below 0 (f_regrow) raises the matrix set point, not the cells' */
+    b.nb = tissue_n_base_w(p, w > 0.0 ? w : 0.0);
     b.rb = tissue_rho_base_w(p, w);
     b.r3b = p->theta3 * b.rb;
     b.r1b = (1.0 - p->theta3) * b.rb;
@@ -143,7 +144,8 @@ static long react_plane(heal_state *h, size_t k, const react_k *rk, double *synt
             /* S0: the initial baseline the fields are stored against; B:
              * the set point now, whose homeostasis constants drive the
              * reactions (the same until tracks reach a scar floor) */
-            /* floor_now only ever falls from the floor weight: 0 stays 0 */
+            /* floor_now only ever falls from the floor weight, towards the
+             * column's goal; outside floors it is 0 and stays 0 */
             double w = t->floor_w[col], wn = t->floor_now && w != 0.0 ? (double)t->floor_now[v] : w;
             react_base bn;
             const react_base *S0 = w == 0.0 ? &rk->b0 : &h->col_base[col];

@@ -134,7 +134,7 @@ static const char trust[] =
     "report. PRP injected into the scars adds about 3 points, a third of the "
     "7 of a split-face trial (Sharma, JPAD). Topical PRP "
     "adds nothing measurable, because the micro-channels close within hours; trials report a "
-    "benefit. A chemical peel with each session makes the result 1.5-2.5 points worse here, "
+    "benefit. A chemical peel with each session makes the result up to 2 points worse here, "
     "because it thickens the skin around the scars as much as under them; trials report a "
     "benefit.</li>\n"
     "<li>Open-label studies report far larger effects than the one blinded randomised trial "

@@ -213,15 +213,37 @@ static scar_status check_spec(scar_ctx *ctx, const scar_tissue_spec *s, const sc
  * floor comes back to the skin's level, not above it, and a scar's shallow
  * rim lacks less than its floor.  Rounded to float, the type of the set
  * point it starts (floor_now), so that an untreated floor is its own steady
- * state exactly. */
-static double floor_weight(const scar_tissue *t, double H0, double tau_t0)
+ * state exactly.
+ *
+ * *goal is the weight a floor the tracks have reset tends to.  0 is normal
+ * density: the floor refills the matrix its remaining dermis lacks, and no
+ * more.  f_regrow (docs/engine.md, "Regrowing the missing dermis") lets it
+ * also regrow that share of the thickness still missing after the refill,
+ * held as matrix above rho0 in the dermis left under it (§4: volume is
+ * thickness), a negative weight.  The goal keeps the set point's density
+ * below GOAL_RHO_MAX of rho_max, where the homeostasis constants of the
+ * reactions stay finite (a numerical guard of this code, not a datum). */
+#define GOAL_RHO_MAX 0.9
+
+static double floor_weight(const scar_tissue *t, double H0, double tau_t0, double *goal)
 {
+    const scar_params *p = t->p;
     double depth = H0 < 0.0 ? -H0 : 0.0;
     double dermis = t->h_d0 - depth;
-    double deficit = (1.0 - t->p->phi_rho) * (dermis > 0.0 ? dermis : 0.0);
+    double deficit = (1.0 - p->phi_rho) * (dermis > 0.0 ? dermis : 0.0);
     double missing = (1.0 - tau_t0) * depth;
     double w = deficit > missing ? missing / deficit : 1.0;
-    return (double)(float)w;
+    w = (double)(float)w;
+    *goal = 0.0;
+    if (p->f_regrow > 0.0 && deficit > 0.0 && missing > w * deficit) {
+        /* rho_base_w(goal) = rho0 (1 - (1 - phi_rho) goal) */
+        double floor_goal = -p->f_regrow * (missing - w * deficit) / deficit;
+        double lowest = -(GOAL_RHO_MAX * p->rho_max / p->rho0 - 1.0) / (1.0 - p->phi_rho);
+        *goal = floor_goal > lowest ? floor_goal : lowest;
+        if (*goal > 0.0)
+            *goal = 0.0;
+    }
+    return w;
 }
 
 static void build_columns(scar_tissue *t, const scar_tissue_spec *s)
@@ -238,7 +260,9 @@ static void build_columns(scar_tissue *t, const scar_tissue_spec *s)
             bool rolling = l > 0 && s->scars[l - 1].type == SCAR_TYPE_ROLLING;
             t->tau_t0[col] = rolling ? t->p->tau_t0 : t->p->tau_t;
             t->tau_t[col] = t->tau_t0[col];
-            t->floor_w[col] = atrophic ? floor_weight(t, t->H0[col], t->tau_t0[col]) : 0.0;
+            double goal = 0.0;
+            t->floor_w[col] = atrophic ? floor_weight(t, t->H0[col], t->tau_t0[col], &goal) : 0.0;
+            t->floor_goal[col] = goal;
         }
 }
 
@@ -288,6 +312,7 @@ scar_status scar_tissue_create(scar_ctx *ctx, const scar_tissue_spec *spec,
     st = SCAR_ENOMEM;
     t->H0 = scar_calloc(ctx, plane, sizeof *t->H0);
     t->floor_w = scar_calloc(ctx, plane, sizeof *t->floor_w);
+    t->floor_goal = scar_calloc(ctx, plane, sizeof *t->floor_goal);
     t->tau_t0 = scar_calloc(ctx, plane, sizeof *t->tau_t0);
     t->tau_t = scar_calloc(ctx, plane, sizeof *t->tau_t);
     t->D_deep = scar_calloc(ctx, plane, sizeof *t->D_deep);
@@ -295,7 +320,7 @@ scar_status scar_tissue_create(scar_ctx *ctx, const scar_tissue_spec *spec,
     t->scar_id = scar_calloc(ctx, plane, sizeof *t->scar_id);
     t->col_top = scar_calloc(ctx, plane, sizeof *t->col_top);
     t->layer = scar_alloc_aligned(ctx, g.n);
-    if (!t->H0 || !t->floor_w || !t->tau_t0 || !t->tau_t || !t->D_deep || !t->dh_e ||
+    if (!t->H0 || !t->floor_w || !t->floor_goal || !t->tau_t0 || !t->tau_t || !t->D_deep || !t->dh_e ||
         !t->scar_id || !t->col_top || !t->layer)
         goto fail;
     if (spec->nscars) {
@@ -340,6 +365,7 @@ void scar_tissue_destroy(scar_tissue **pt)
     scar_params_destroy(&t->p);
     free(t->H0);
     free(t->floor_w);
+    free(t->floor_goal);
     free(t->floor_now);
     free(t->tau_t0);
     free(t->tau_t);

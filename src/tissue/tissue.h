@@ -111,11 +111,17 @@ typedef struct scar_tissue {
     /* per voxel (NULL when the skin has no atrophic floor): the scar-floor
      * weight of the voxel's set point now.  It starts at its column's
      * floor_w and falls as tracks kill the floor's cells and cells of
-     * normal dermis refill it (f_repop; docs/engine.md, "Scar floors").
+     * normal dermis refill it (f_repop; docs/engine.md, "Scar floors"),
+     * towards floor_goal.
      * Fields stay stored as departures from the initial baseline (floor_w);
      * this weight sets the homeostasis constants the reactions use.
-     * Float: a share in [0, 1] needs no more. */
+     * Float: a share of order 1 needs no more. */
     float *floor_now;
+    double *floor_goal;    /* per column: the weight floor_now tends to as tracks
+                            * reset the floor: 0 (normal density) outside scars
+                            * and with f_repop's density refill alone, below 0
+                            * where f_regrow lets a floor regrow part of the
+                            * thickness its scar destroyed (tissue.c floor_weight) */
     double *tau_t0;        /* initial tethering of the column */
     double *tau_t;         /* tethering now */
     double *D_deep;        /* cumulative deep tracks per mm^2 */
