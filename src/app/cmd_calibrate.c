@@ -18,7 +18,7 @@ static void help(FILE *out)
           "                         [--vary-params] [--json]\n"
           "\n"
           "Fits the calibration knobs of the healing model (a_rho, a_M, kappa_t, a_fill,\n"
-          "phi_rho, ell_s) to the published arms of ARMS.csv (the schema of\n"
+          "phi_rho, ell_s, f_regrow) to the published arms of ARMS.csv (the schema of\n"
           "evidence/trials.csv) that report a mean improvement or a responder rate, and to\n"
           "the histology of Lotfi 2013 when that study is in the file.  The training arms\n"
           "are simulated at K parameter points of a Latin-hypercube design (the same virtual\n"

@@ -14,9 +14,10 @@
 /* The knobs fitted: MODEL.md §8 names a_rho, a_M (matrix layer) and
  * kappa_t (the surface: rolling-scar release) as calibration parameters of
  * the clinical and histology targets; the scar floors' a_fill (how fast a
- * disturbed floor refills), phi_rho (how much it lacks) and ell_s (how
- * widely the skin's stiffness spreads a column's gain) set the atrophic
- * scars' response (MODEL.md §4, §4.1 item 3).  Intervals are the
+ * disturbed floor refills), phi_rho (how much it lacks), ell_s (how
+ * widely the skin's stiffness spreads a column's gain) and f_regrow (how
+ * much of the thickness a scar destroyed a reset floor regrows) set the
+ * atrophic scars' response (MODEL.md §4, §4.1 item 3; docs/engine.md).  Intervals are the
  * parameters' ranges in parameters.csv, except a_M, whose upper 500 is cut
  * to 100: above it degradation erases any synthesis (the provisional
  * calibration found 50 already does).  The epidermis' a_h and tau_e are not
@@ -30,6 +31,7 @@ static const scar_cal_param cal_params[] = {
     {"a_fill", 20.0, 130.0, true},
     {"phi_rho", 0.5, 0.9, false},
     {"ell_s", 0.2, 2.0, true},
+    {"f_regrow", 0.0, 1.0, false},
 };
 #define NPAR (sizeof cal_params / sizeof cal_params[0])
 
@@ -155,7 +157,7 @@ static void features(emu_kind k, int d, const double *u, double *f)
 }
 
 /* Solves (A + lambda I) x = b for a small symmetric positive definite A
- * (m x m, m <= 28) by Cholesky.  Written by hand: a 28 x 28 solve does not
+ * (m x m, m <= 36) by Cholesky.  Written by hand: a 36 x 36 solve does not
  * justify a LAPACK dependency.  Returns false when not positive definite. */
 static bool spd_solve(int m, double *A, double *b)
 {
@@ -188,7 +190,7 @@ static bool spd_solve(int m, double *A, double *b)
     return true;
 }
 
-#define MAXTERMS 28 /* a full quadratic in up to 6 parameters */
+#define MAXTERMS 36 /* a full quadratic in up to 7 parameters */
 _Static_assert(1 + NPAR + NPAR * (NPAR + 1) / 2 <= MAXTERMS, "emulator terms exceed MAXTERMS");
 
 /* Fits coefficients beta (terms) to the values y over the design points

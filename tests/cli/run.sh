@@ -328,7 +328,7 @@ import csv, json, math, sys
 j = json.load(open(sys.argv[1]))
 assert "sum over targets" in j["objective"]
 names = [p["name"] for p in j["parameters"]]
-assert names == ["a_rho", "a_M", "kappa_t", "a_fill", "phi_rho", "ell_s"], names
+assert names == ["a_rho", "a_M", "kappa_t", "a_fill", "phi_rho", "ell_s", "f_regrow"], names
 # round 0: 3 points and its optimum; one refining round: 2 new points (the
 # incumbent reused) and its optimum
 assert len(j["design"]) == 7, len(j["design"])
