@@ -298,6 +298,8 @@ static void peel_deeper_only_in_pores(void **state)
     skin_free(&s);
     skin_make(ctx, &s, 5.0, 0.05);
     t = scar_heal_tissue(s.h);
+    g = &t->g; /* the same grid, in the new tissue */
+    assert_int_equal(g->nx * g->ny, plane);
     D = t->f[SCAR_F_D];
     scar_heal_apply_peel(s.h, z, kappa, NULL);
     assert_true(DAMAGE_AT(open, 0.025) >= 0.99);
