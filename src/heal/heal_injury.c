@@ -21,8 +21,9 @@ static void kill_cells(scar_tissue *t, size_t v, double keep)
     /* the killed share of a floor's cells is refilled from normal dermis:
      * the set point moves that share of the way to the floor's goal (0,
      * normal density, unless f_regrow regrows missing thickness) */
-    if (t->floor_now && tissue_floor_w(t, v) > 0.0) {
-        float goal = (float)t->floor_goal[v % (t->g.nx * t->g.ny)];
+    size_t col = v % (t->g.nx * t->g.ny);
+    if (t->floor_now && t->floor_w[col] > 0.0) {
+        float goal = (float)t->floor_goal[col];
         t->floor_now[v] = goal + (t->floor_now[v] - goal) *
                                      (float)(1.0 - t->p->f_repop * (1.0 - keep));
     }
