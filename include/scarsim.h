@@ -287,8 +287,10 @@ const char *scar_profile_name(scar_profile p);
 #define SCAR_BOXCAR_DEEP_MM 0.5
 /* Disease load (depth-weighted scar area over the field) from which the
  * Goodman-Baron qualitative grade calls scarring "obvious at 50 cm"
- * (scarsim's estimate, docs/grading.md). */
-#define SCAR_GB_OBVIOUS_LOAD 0.002
+ * (scarsim's estimate, docs/grading.md): the load at which faces with the
+ * usual scar counts (16-40, Kang 2016) grade as the enrolled populations of
+ * the trials that publish a baseline grade (n-weighted mean 3.11). */
+#define SCAR_GB_OBVIOUS_LOAD 0.0035
 
 /* One scar, measured (scan) or true (synth).  Depth-like fields are positive
  * numbers; for a raised scar they are heights above the local reference. */

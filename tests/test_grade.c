@@ -102,7 +102,7 @@ static void quantitative_mixed(void **state)
     /* Qualitative: the load is depth-weighted area (full from 0.5 mm):
      * icepicks 1.6 + shallow boxcars 15 x 0.6 + deep boxcar 6 + rolling
      * 20 x 0.3 = 22.6 of 144; the punched-out (C) part 7.6/144 = 5.3% is
-     * over 0.2% -> 4. */
+     * over 0.35% -> 4. */
     assert_true(fabs(g.visible_load - 22.6 / 144) < 1e-12);
     assert_true(fabs(g.unstretchable_load - 7.6 / 144) < 1e-12);
     assert_int_equal(g.gb_qualitative, 4);
@@ -124,7 +124,7 @@ static void count_bands(void **state)
         size_t k = 0;
         add(v, &k, (size_t)cases[c].n, mk(SCAR_TYPE_ICEPICK, 1.0, 0.5));
         scar_grade g;
-        /* A field large enough that the load stays under "obvious" (0.2%):
+        /* A field large enough that the load stays under "obvious" (0.35%):
          * the qualitative grade does not count lesions. */
         scar_grade_scars(v, k, 1e6, &g);
         assert_int_equal(g.gb_quantitative, cases[c].gb);
@@ -166,39 +166,42 @@ static void hypertrophic_area_bands(void **state)
 static void qualitative_rules(void **state)
 {
     (void)state;
+    /* A field on which 20 mm^2 of load is obvious, whatever the threshold:
+     * the cases below count load in mm^2 against that 20. */
+    const double F = 20.0 / SCAR_GB_OBVIOUS_LOAD;
     scar_scar v[16];
     scar_grade g;
     size_t k = 0;
-    /* One mild dish, 20 mm^2 x 0.1/0.5 = 4 of 1e4 mm^2: any lesion -> 2. */
+    /* One mild dish, 20 mm^2 x 0.1/0.5 = 4 mm^2 of load: any lesion -> 2. */
     add(v, &k, 1, mk(SCAR_TYPE_ROLLING, 0.1, 20));
-    scar_grade_scars(v, k, 1e4, &g);
+    scar_grade_scars(v, k, F, &g);
     assert_int_equal(g.gb_qualitative, 2);
-    /* Obvious from a load of 0.2%: four shallow boxcars of 8 mm^2 at 0.25 mm
-     * (16 of 1e4) -> 2; six (24) -> 3. */
+    /* Obvious from a load of 20: four shallow boxcars of 8 mm^2 at 0.25 mm
+     * (16) -> 2; six (24) -> 3. */
     k = 0;
     add(v, &k, 4, mk(SCAR_TYPE_BOXCAR, 0.25, 8));
-    scar_grade_scars(v, k, 1e4, &g);
+    scar_grade_scars(v, k, F, &g);
     assert_int_equal(g.gb_qualitative, 2);
     add(v, &k, 2, mk(SCAR_TYPE_BOXCAR, 0.25, 8));
-    scar_grade_scars(v, k, 1e4, &g);
+    scar_grade_scars(v, k, F, &g);
     assert_int_equal(g.gb_qualitative, 3);
     /* Depth weighs: one rolling scar of 50 mm^2 at 0.25 mm (25) -> 3, the
      * same at 0.15 mm (15) -> 2, at 0.8 mm it counts its whole area. */
     k = 0;
     add(v, &k, 1, mk(SCAR_TYPE_ROLLING, 0.25, 50));
-    scar_grade_scars(v, k, 1e4, &g);
+    scar_grade_scars(v, k, F, &g);
     assert_int_equal(g.gb_qualitative, 3);
     v[0].depth_mm = 0.15;
-    scar_grade_scars(v, k, 1e4, &g);
+    scar_grade_scars(v, k, F, &g);
     assert_int_equal(g.gb_qualitative, 2);
     v[0].depth_mm = 0.8;
-    scar_grade_scars(v, k, 1e4, &g);
-    assert_true(fabs(g.visible_load - 50 / 1e4) < 1e-15);
+    scar_grade_scars(v, k, F, &g);
+    assert_true(fabs(g.visible_load - 50 / F) < 1e-12);
     /* One punched-out scar is not obvious on its own: a deep boxcar of
      * 5 mm^2 -> 2. */
     k = 0;
     add(v, &k, 1, mk(SCAR_TYPE_BOXCAR, 0.6, 5));
-    scar_grade_scars(v, k, 1e4, &g);
+    scar_grade_scars(v, k, F, &g);
     assert_int_equal(g.gb_qualitative, 2);
     /* Not flattened by stretching: six icepicks of 3 mm^2 (C load 18) beside
      * a moderate rolling scar (10 more) are obvious -> 3; a seventh icepick
@@ -206,25 +209,25 @@ static void qualitative_rules(void **state)
     k = 0;
     add(v, &k, 6, mk(SCAR_TYPE_ICEPICK, 1.0, 3));
     add(v, &k, 1, mk(SCAR_TYPE_ROLLING, 0.25, 20));
-    scar_grade_scars(v, k, 1e4, &g);
+    scar_grade_scars(v, k, F, &g);
     assert_int_equal(g.gb_qualitative, 3);
     add(v, &k, 1, mk(SCAR_TYPE_ICEPICK, 1.0, 3));
-    scar_grade_scars(v, k, 1e4, &g);
+    scar_grade_scars(v, k, F, &g);
     assert_int_equal(g.gb_qualitative, 4);
     /* The grade follows treatment: five deep boxcars of 5 mm^2 at 0.6 mm
      * (C load 25) -> 4; raised to 0.45 mm they are shallow, no longer
      * punched-out deep (load 22.5) -> 3; to 0.3 mm (15) -> 2. */
     k = 0;
     add(v, &k, 5, mk(SCAR_TYPE_BOXCAR, 0.6, 5));
-    scar_grade_scars(v, k, 1e4, &g);
+    scar_grade_scars(v, k, F, &g);
     assert_int_equal(g.gb_qualitative, 4);
     for (size_t i = 0; i < k; i++)
         v[i] = mk(SCAR_TYPE_BOXCAR, 0.45, 5);
-    scar_grade_scars(v, k, 1e4, &g);
+    scar_grade_scars(v, k, F, &g);
     assert_int_equal(g.gb_qualitative, 3);
     for (size_t i = 0; i < k; i++)
         v[i] = mk(SCAR_TYPE_BOXCAR, 0.3, 5);
-    scar_grade_scars(v, k, 1e4, &g);
+    scar_grade_scars(v, k, F, &g);
     assert_int_equal(g.gb_qualitative, 2);
     /* A field of no area: no load can be judged; any lesion -> 2. */
     add(v, &k, 10, mk(SCAR_TYPE_ICEPICK, 1.0, 3));

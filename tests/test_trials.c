@@ -559,6 +559,12 @@ static const refusal refusals[] = {
      "expected a whole number of patients in [0, 10000000] (or text, read as unknown), found "
      "'12.5'"},
     {R "A,a1,,,-3\n", 0, 2, 8, "n_patients", "found '-3'"},
+    /* the scale of the published improvement: a scale's name or empty */
+    {"study_id,arm,improvement_scale\nA,a1,ECCA\nB,b1,Goodman-Baron\n", 0, 3, 6,
+     "improvement_scale",
+     "expected an empty cell, Goodman-Baron quantitative, Goodman-Baron qualitative, ECCA or "
+     "percent, found 'Goodman-Baron'"},
+    {"study_id,arm,improvement_scale\nA,a1,%\n", 0, 2, 6, "improvement_scale", "found '%'"},
     /* the first bad cell of a row is the one told */
     {P "A,a1,laser,9,x\n", 0, 2, 6, "protocol_device", "found 'laser'"},
     {"protocol_sessions,study_id,arm\nx,,\n", 0, 2, 1, "protocol_sessions", "found 'x'"},
@@ -592,6 +598,25 @@ static void refusals_each(void **state)
             fail_msg("case %zu: message \"%s\" lacks \"%s\"", k, e->message, c->frag);
         scar_ctx_destroy(&ctx);
     }
+}
+
+/* The improvement_scale column takes a scale's name in any case, trimmed,
+ * and keeps it as written; an empty cell leaves the scale column to decide. */
+static void improvement_scale_names(void **state)
+{
+    (void)state;
+    static const char text[] = "study_id,arm,improvement_scale\nA,a1, ecca \n"
+                               "A,a2,PERCENT\nA,a3,goodman-baron Quantitative\nA,a4,\n";
+    scar_ctx *ctx = scar_ctx_create();
+    scar_trial_table *t = NULL;
+    assert_int_equal(parse_n(ctx, text, strlen(text), &t), SCAR_OK);
+    assert_int_equal(t->n, 4);
+    assert_string_equal(t->arms[0].improvement_scale, "ecca");
+    assert_string_equal(t->arms[1].improvement_scale, "PERCENT");
+    assert_string_equal(t->arms[2].improvement_scale, "goodman-baron Quantitative");
+    assert_null(t->arms[3].improvement_scale);
+    scar_trial_table_destroy(&t);
+    scar_ctx_destroy(&ctx);
 }
 
 static void file_errors(void **state)
@@ -797,6 +822,7 @@ int main(void)
         cmocka_unit_test(cells_and_strings),
         cmocka_unit_test(lenient_numbers),
         cmocka_unit_test(refusals_each),
+        cmocka_unit_test(improvement_scale_names),
         cmocka_unit_test(file_errors),
         cmocka_unit_test(design_names),
         cmocka_unit_test(truncated),

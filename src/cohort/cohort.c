@@ -209,7 +209,10 @@ void scar_arm_plan_make(const scar_trial_arm *a, const scar_params *p, scar_arm_
     memset(out, 0, sizeof *out);
     out->gbq_mean = out->gbq_sd = out->grade_mean = out->grade_sd = NAN;
     out->age_y = NAN;
-    out->scale = scale_of(a->scale);
+    /* The scale the published improvement is on: the row's improvement_scale
+     * where it names one (SohagMN: the % is ECCA's, the scale column names
+     * the qualitative grade first), else the first named in scale. */
+    out->scale = scale_of(a->improvement_scale ? a->improvement_scale : a->scale);
     /* Blinded assessment is what the row says about its raters ("2 blinded
      * raters", "observer-blinded"), not the design: an RCT may be rated
      * open (Leheta 2011 says nothing of blinding). */
@@ -293,12 +296,14 @@ void scar_arm_plan_make(const scar_trial_arm *a, const scar_params *p, scar_arm_
     if (a->fitz_lo <= 0)
         ASSUME("skin types not reported: Fitzpatrick II-IV");
 
-    /* Baseline severity: a published mean on the arm's scale, else a grade
-     * range in the severity text, else the usual scar counts. */
-    if (out->scale == SCAR_SCALE_GB_QUANTITATIVE && isfinite(a->baseline_score_mean)) {
+    /* Baseline severity: a published mean on the scale the row's scores are
+     * on (the first named in scale), else a grade range in the severity
+     * text, else the usual scar counts. */
+    scar_scale scored = scale_of(a->scale);
+    if (scored == SCAR_SCALE_GB_QUANTITATIVE && isfinite(a->baseline_score_mean)) {
         out->gbq_mean = a->baseline_score_mean;
         out->gbq_sd = isfinite(a->baseline_score_sd) ? a->baseline_score_sd : 0.25 * out->gbq_mean;
-    } else if (out->scale == SCAR_SCALE_GB_QUALITATIVE && isfinite(a->baseline_score_mean) &&
+    } else if (scored == SCAR_SCALE_GB_QUALITATIVE && isfinite(a->baseline_score_mean) &&
                a->baseline_score_mean >= 1 && a->baseline_score_mean <= 4) {
         out->grade_mean = a->baseline_score_mean;
         out->grade_sd = isfinite(a->baseline_score_sd) ? a->baseline_score_sd : 0.5;

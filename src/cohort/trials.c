@@ -321,7 +321,8 @@ typedef enum kind {
     K_NEEDLE,
     K_SESSIONS,
     K_WEEKS,
-    K_ADJUNCTS
+    K_ADJUNCTS,
+    K_SCALE     /* improvement_scale, strict */
 } kind;
 
 typedef struct column {
@@ -344,6 +345,7 @@ static const column columns[] = {
     {"baseline_severity", K_STR, AT(baseline_severity)},
     {"arm", K_REQUIRED, AT(arm)},
     {"scale", K_STR, AT(scale)},
+    {"improvement_scale", K_SCALE, AT(improvement_scale)},
     {"baseline_score_mean", K_NUMBER, AT(baseline_score_mean)},
     {"baseline_score_sd", K_NUMBER, AT(baseline_score_sd)},
     {"final_score_mean", K_NUMBER, AT(final_score_mean)},
@@ -718,6 +720,23 @@ static scar_status store(rd *r, scar_trial_arm *a, const column *c, const text *
         return SCAR_OK;
     }
     case K_ADJUNCTS: return adjuncts_of(r, t, a->adjunct);
+    case K_SCALE: {
+        if (t->len == 0)
+            return SCAR_OK;
+        const char *const *names = scar_improvement_scales();
+        for (size_t k = 0; names[k]; k++)
+            if (strlen(names[k]) == t->len && strncasecmp(t->s, names[k], t->len) == 0) {
+                char *d = dup_text(r->ctx, t);
+                if (!d)
+                    return SCAR_ENOMEM;
+                *(char **)(base + c->off) = d;
+                return SCAR_OK;
+            }
+        return fail_at(r, t->line, t->col, t->field,
+                       "expected an empty cell, Goodman-Baron quantitative, Goodman-Baron "
+                       "qualitative, ECCA or percent, found '%s'",
+                       shown(shw, sizeof shw, t->s, t->len));
+    }
     }
     return SCAR_OK;
 }
@@ -902,7 +921,8 @@ static void arm_free(scar_trial_arm *a)
     char **strs[] = {
         &a->study_id,      &a->first_author,      &a->journal,    &a->doi_or_url,        &a->arm,
         &a->design_text,   &a->fitzpatrick_range, &a->scar_types, &a->baseline_severity, &a->scale,
-        &a->responder_def, &a->side_effects,      &a->notes,      &a->source_quality};
+        &a->responder_def, &a->side_effects,      &a->notes,      &a->source_quality,
+        &a->improvement_scale};
     for (size_t k = 0; k < sizeof strs / sizeof strs[0]; k++) {
         free(*strs[k]);
         *strs[k] = NULL;
@@ -919,6 +939,13 @@ void scar_trial_table_destroy(scar_trial_table **t)
     free((*t)->path);
     free(*t);
     *t = NULL;
+}
+
+const char *const *scar_improvement_scales(void)
+{
+    static const char *const names[] = {"Goodman-Baron quantitative", "Goodman-Baron qualitative",
+                                        "ECCA", "percent", NULL};
+    return names;
 }
 
 const char *scar_trial_design_name(scar_trial_design d)

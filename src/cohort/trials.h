@@ -48,6 +48,9 @@ typedef struct scar_trial_arm {
                                        hypertrophic); all false when none is named */
     char *baseline_severity;
     char *scale;               /* free text */
+    char *improvement_scale;   /* the scale of mean_improvement_pct where it is not the one
+                                  named first in scale: one of scar_improvement_scales()
+                                  (column improvement_scale, strict); NULL when empty */
     char *responder_def;       /* free text */
     char *side_effects, *notes, *source_quality;
     /* published numbers (NaN unknown) */
@@ -79,6 +82,10 @@ scar_status scar_trials_parse(scar_ctx *ctx, const char *text, size_t len, const
 void scar_trial_table_destroy(scar_trial_table **t); /* accepts NULL */
 
 const char *scar_trial_design_name(scar_trial_design d);
+/* The names the improvement_scale column accepts (case-insensitive), NULL
+ * after the last: "Goodman-Baron quantitative", "Goodman-Baron
+ * qualitative", "ECCA", "percent". */
+const char *const *scar_improvement_scales(void);
 
 /* The arm's published improvement in %: mean_improvement_pct, else from its
  * baseline and final means; NaN when it reports neither. */
