@@ -23,7 +23,9 @@ typedef struct scar_outcome {
 } scar_outcome;
 
 /* One scar followed through the course: the initial scar and the scanned
- * scar that lies on it at the end (depth 0 when none is found any more). */
+ * scar that lies on it at the end.  A depression the scan no longer finds
+ * (found_after false) is measured on the model's surface over its own
+ * columns (run.c footprint_after); a raised one is then taken as gone. */
 typedef struct scar_followed {
     scar_scar before;
     double depth_after_mm, volume_after_mm3, improvement_pct;

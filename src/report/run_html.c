@@ -103,11 +103,20 @@ static void scars(FILE *f, const scar_run_result *r)
                    "<td>%.3f</td><td>%s%.3f</td><td>%.4f</td><td>%.4f</td><td>%.1f</td>"
                    "<td>%.1f</td><td>%.1f</td><td>%.1f</td></tr>\n",
                 i + 1, scar_type_name(s->before.type), s->before.x_mm, s->before.y_mm,
-                s->before.width_mm, s->before.depth_mm, s->found_after ? "" : "not found, ",
+                s->before.width_mm, s->before.depth_mm, s->found_after ? "" : "* ",
                 s->depth_after_mm, s->before.volume_mm3, s->volume_after_mm3, s->improvement_pct,
                 s->gain_floor_um, s->gain_around_um, s->rise_um);
     }
-    fputs("</table>\n<p>The last three columns are the model's own account, without the scan: "
+    fputs("</table>\n", f);
+    bool lost = false;
+    for (size_t i = 0; i < r->nscars; i++)
+        lost = lost || !r->scars[i].found_after;
+    if (lost)
+        fputs("<p>* The scan no longer finds this scar: its depth and volume after are measured "
+              "on the simulated surface over the scar's own ground, against the skin within 1 mm "
+              "around it, and scaled from the scan's numbers before by the same measure at the "
+              "start.</p>\n", f);
+    fputs("<p>The last three columns are the model's own account, without the scan: "
           "the matrix volume the tissue under the scar's floor gained, the same for the skin "
           "within 1 mm around it, and how much the floor rose relative to that skin. A floor "
           "rises only when it gains more than its surroundings; the dermis under a scar is "
